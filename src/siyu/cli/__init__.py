@@ -1,0 +1,16 @@
+"""The `siyu` command. Each command group lives in its own module and calls the services."""
+
+from __future__ import annotations
+
+import sys
+
+from siyu.cli.app import app
+from siyu.cli import audience, db, demo, imports, settings, sop  # noqa: F401  (registers commands)
+
+
+def main() -> None:
+    app(prog_name="siyu")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The root Typer app, global options and the helpers every command group shares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import wraps
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import Engine
+
+from siyu.config import load_settings
+from siyu.core.errors import SiyuError, ValidationError
+from siyu.core.timeutil import parse_instant
+
+app = typer.Typer(
+    help="siyu — 私域 SOP 引擎 (private-domain SOP engine).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@dataclass
+class State:
+    database_url: str | None = None
+
+
+state = State()
+
+
+@app.callback()
+def _root(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: $SIYU_DATABASE_URL or sqlite:///siyu.db)."),
+    ] = None,
+) -> None:
+    state.database_url = db
+
+
+def engine() -> Engine:
+    from siyu.store.db import create_engine
+
+    return create_engine(load_settings(state.database_url).database_url)
+
+
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", help="Treat this ISO 8601 instant as now (default: the clock)."),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+
+
+def parse_now(text: str | None) -> datetime:
+    """The instant a command treats as now; the only place the CLI reads the clock."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--now") from exc
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=None, default=str) + "\n")
+
+
+MAX_PRINTED_PROBLEMS = 50
+
+
+def report_error(exc: SiyuError) -> None:
+    if isinstance(exc, ValidationError):
+        problems = exc.problems
+        for problem in problems[:MAX_PRINTED_PROBLEMS]:
+            err.print(str(problem), markup=False, highlight=False)
+        if len(problems) > MAX_PRINTED_PROBLEMS:
+            err.print(f"… and {len(problems) - MAX_PRINTED_PROBLEMS} more problems", markup=False)
+        err.print(f"{len(problems)} problem(s); nothing was written.", style="bold red")
+    else:
+        err.print(f"error: {exc}", style="bold red", markup=False)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Print SiyuErrors as located messages and exit 1 instead of showing a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SiyuError as exc:
+            report_error(exc)
+            raise typer.Exit(1) from exc
+
+    return wrapper
+
+
+@contextmanager
+def status(message: str) -> Iterator[None]:
+    with err.status(message):
+        yield

@@ -1,0 +1,33 @@
+"""Brand-wide settings as the core sees them (frozen; loaded by services.settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from siyu.core.timeutil import DEFAULT_TIMEZONE, US_PER_DAY
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time = time(22, 0)
+    end: time = time(8, 0)
+
+
+@dataclass(frozen=True)
+class Caps:
+    per_day: int = 2
+    per_week: int = 5
+
+
+@dataclass(frozen=True)
+class BrandSettings:
+    timezone: str = DEFAULT_TIMEZONE
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
+    caps: Caps = field(default_factory=Caps)
+    late_after_us: int = US_PER_DAY
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

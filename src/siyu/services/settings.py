@@ -1,0 +1,77 @@
+"""Brand settings stored in `brand_settings` (one row per key, JSON values)."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.core.brand import BrandSettings, Caps, QuietHours
+from siyu.core.errors import ValidationError, Problem
+from siyu.core.timeutil import parse_duration_us, zone_named
+from siyu.store.tables import brand_settings
+
+KEYS = ("timezone", "quiet_hours", "caps", "late_after")
+
+
+def _parse_hhmm(text: Any, where: str) -> time:
+    try:
+        hours, minutes = str(text).split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ValidationError([Problem(where, f'expected "HH:MM", got {text!r}')]) from exc
+
+
+def from_values(values: dict[str, Any]) -> BrandSettings:
+    """Build settings from stored JSON values; raises ValidationError naming the bad key."""
+    base = BrandSettings()
+    timezone = base.timezone
+    if "timezone" in values:
+        try:
+            timezone = zone_named(str(values["timezone"])).key
+        except ValueError as exc:
+            raise ValidationError([Problem("timezone", str(exc))]) from exc
+    quiet = base.quiet_hours
+    if "quiet_hours" in values:
+        raw = values["quiet_hours"]
+        if not isinstance(raw, dict) or set(raw) != {"start", "end"}:
+            raise ValidationError([Problem("quiet_hours", 'expected {start: "22:00", end: "08:00"}')])
+        quiet = QuietHours(_parse_hhmm(raw["start"], "quiet_hours.start"), _parse_hhmm(raw["end"], "quiet_hours.end"))
+    caps = base.caps
+    if "caps" in values:
+        raw = values["caps"]
+        ok = isinstance(raw, dict) and set(raw) <= {"per_day", "per_week"}
+        ok = ok and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in raw.values())
+        if not ok:
+            raise ValidationError([Problem("caps", "expected {per_day: N, per_week: N} with whole numbers ≥ 0")])
+        caps = Caps(raw.get("per_day", caps.per_day), raw.get("per_week", caps.per_week))
+    late_after = base.late_after_us
+    if "late_after" in values:
+        try:
+            late_after = parse_duration_us(str(values["late_after"]))
+        except ValueError as exc:
+            raise ValidationError([Problem("late_after", str(exc))]) from exc
+    return BrandSettings(timezone=timezone, quiet_hours=quiet, caps=caps, late_after_us=late_after)
+
+
+def stored_values(conn: Connection) -> dict[str, Any]:
+    rows = conn.execute(sa.select(brand_settings.c.key, brand_settings.c.value))
+    return {key: value for key, value in rows}
+
+
+def load(conn: Connection) -> BrandSettings:
+    return from_values(stored_values(conn))
+
+
+def set_value(conn: Connection, key: str, value: Any, *, now_us: int) -> BrandSettings:
+    """Validate the whole resulting settings before writing one key."""
+    if key not in KEYS:
+        raise ValidationError([Problem(key, f"unknown setting (known: {', '.join(KEYS)})")])
+    values = stored_values(conn)
+    values[key] = value
+    settings = from_values(values)
+    conn.execute(sa.delete(brand_settings).where(brand_settings.c.key == key))
+    conn.execute(sa.insert(brand_settings).values(key=key, value=value, updated_at=now_us))
+    return settings

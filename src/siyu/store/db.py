@@ -1,0 +1,68 @@
+"""Engines and transactions. SQLite gets WAL and pragmas suited to bulk work; both databases
+are migrated to the newest schema on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA cache_size=-262144",
+    "PRAGMA mmap_size=1073741824",
+)
+
+
+def normalize_url(url: str) -> str:
+    """Accept the plain `postgresql://` spelling and use psycopg 3 for it."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, manage transactions, so BEGIN covers whole imports.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def create_engine(url: str, *, migrate: bool = True) -> Engine:
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    if migrate:
+        from siyu.store.migrate import upgrade_if_needed
+
+        upgrade_if_needed(engine)
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One unit of work: commits when the block ends, rolls back on any error."""
+    with engine.begin() as conn:
+        yield conn
+
+
+def dialect_name(conn: Connection | Engine) -> str:
+    return conn.dialect.name

@@ -1,0 +1,235 @@
+"""The schema. Instants are BIGINT microseconds since the epoch (UTC); local days are INTEGER
+day numbers in the brand's time zone (see core.timeutil). Link tables are WITHOUT ROWID on
+SQLite so that their secondary indexes cover the whole row."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+Instant = sa.BigInteger  # microseconds since the epoch, UTC
+NO_ROWID = {"sqlite_with_rowid": False}
+
+
+def _stamps() -> list[sa.Column[int]]:
+    return [
+        sa.Column("created_at", Instant, nullable=False),
+        sa.Column("updated_at", Instant, nullable=False),
+    ]
+
+
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("external_id", sa.String(128), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("manager_id", sa.Integer, sa.ForeignKey("staff.id"), nullable=True),
+    *_stamps(),
+)
+
+staff_roles = sa.Table(
+    "staff_roles",
+    metadata,
+    sa.Column(
+        "staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("role", sa.String(100), primary_key=True),
+    sa.Index("ix_staff_roles_role", "role", "staff_id"),
+    **NO_ROWID,
+)
+
+staff_tags = sa.Table(
+    "staff_tags",
+    metadata,
+    sa.Column(
+        "staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("tag", sa.String(100), primary_key=True),
+    sa.Index("ix_staff_tags_tag", "tag", "staff_id"),
+    **NO_ROWID,
+)
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("external_id", sa.String(128), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("staff.id"), nullable=True),
+    sa.Column("birthday", sa.Date, nullable=True),
+    # month * 100 + day of the birthday, so that "birthday today" is an indexed IN list
+    sa.Column("birthday_md", sa.SmallInteger, nullable=True),
+    *_stamps(),
+    sa.Index("ix_customers_owner_id", "owner_id"),
+    sa.Index("ix_customers_birthday_md", "birthday_md"),
+)
+
+
+def _attribute_table(name: str, owner: str, parent: str) -> sa.Table:
+    """Attributes of customers or groups, normalised by core.values.normalize."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column(
+            f"{owner}_id",
+            sa.Integer,
+            sa.ForeignKey(f"{parent}.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("key", sa.String(100), primary_key=True),
+        sa.Column("kind", sa.String(8), nullable=False),
+        sa.Column("value_text", sa.Text, nullable=False),
+        sa.Column("value_num", sa.Float(precision=53), nullable=True),
+        sa.Column("value_day", sa.Integer, nullable=True),
+        sa.Index(f"ix_{name}_text", "key", "value_text", f"{owner}_id"),
+        sa.Index(f"ix_{name}_num", "key", "value_num", f"{owner}_id"),
+        sa.Index(f"ix_{name}_day", "key", "value_day", f"{owner}_id"),
+        **NO_ROWID,
+    )
+
+
+customer_attributes = _attribute_table("customer_attributes", "customer", "customers")
+
+customer_tags = sa.Table(
+    "customer_tags",
+    metadata,
+    sa.Column(
+        "customer_id",
+        sa.Integer,
+        sa.ForeignKey("customers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("tag", sa.String(100), primary_key=True),
+    sa.Index("ix_customer_tags_tag", "tag", "customer_id"),
+    **NO_ROWID,
+)
+
+chat_groups = sa.Table(
+    "chat_groups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("external_id", sa.String(128), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("staff.id"), nullable=True),
+    *_stamps(),
+)
+
+group_attributes = _attribute_table("group_attributes", "group", "chat_groups")
+
+group_tags = sa.Table(
+    "group_tags",
+    metadata,
+    sa.Column(
+        "group_id",
+        sa.Integer,
+        sa.ForeignKey("chat_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("tag", sa.String(100), primary_key=True),
+    sa.Index("ix_group_tags_tag", "tag", "group_id"),
+    **NO_ROWID,
+)
+
+group_roles = sa.Table(
+    "group_roles",
+    metadata,
+    sa.Column(
+        "group_id",
+        sa.Integer,
+        sa.ForeignKey("chat_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("role", sa.String(100), primary_key=True),
+    sa.Index("ix_group_roles_staff_id", "staff_id"),
+    **NO_ROWID,
+)
+
+group_members = sa.Table(
+    "group_members",
+    metadata,
+    sa.Column(
+        "group_id",
+        sa.Integer,
+        sa.ForeignKey("chat_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "customer_id",
+        sa.Integer,
+        sa.ForeignKey("customers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("created_at", Instant, nullable=False),
+    sa.Index("ix_group_members_customer_id", "customer_id", "group_id"),
+    **NO_ROWID,
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("external_id", sa.String(128), nullable=False, unique=True),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column(
+        "customer_id", sa.Integer, sa.ForeignKey("customers.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column(
+        "group_id", sa.Integer, sa.ForeignKey("chat_groups.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("at", Instant, nullable=False),
+    sa.Column("day", sa.Integer, nullable=False),
+    sa.Column("properties", Json, nullable=False),
+    sa.CheckConstraint("customer_id IS NOT NULL OR group_id IS NOT NULL", name="has_target"),
+    sa.Index("ix_events_type_at", "type", "at", "customer_id"),
+    sa.Index("ix_events_customer", "customer_id", "type", "at"),
+    sa.Index("ix_events_group", "group_id", "type", "at"),
+)
+
+sops = sa.Table(
+    "sops",
+    metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("latest_version", sa.Integer, nullable=False),
+    *_stamps(),
+)
+
+sop_versions = sa.Table(
+    "sop_versions",
+    metadata,
+    sa.Column(
+        "sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("source_file", sa.Text, nullable=True),
+    sa.Column("definition", Json, nullable=False),
+    sa.Column("checksum", sa.String(64), nullable=False),
+    sa.Column("created_at", Instant, nullable=False),
+)
+
+brand_settings = sa.Table(
+    "brand_settings",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", Json, nullable=False),
+    sa.Column("updated_at", Instant, nullable=False),
+)

@@ -1,0 +1,40 @@
+"""Fixtures shared by every test: `engine` runs a test on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from tests.support.databases import PostgresSchema, fresh_sqlite, iterate_schema, sqlite_template
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[PostgresSchema]:
+    yield from iterate_schema()
+
+
+@pytest.fixture
+def sqlite_engine(_sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
+    engine = fresh_sqlite(_sqlite_template, tmp_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_engine(_postgres: PostgresSchema) -> Engine:
+    return _postgres.fresh()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The same test on both databases."""
+    name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
