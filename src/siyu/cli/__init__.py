@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-from siyu.cli.app import app
 from siyu.cli import audience, db, demo, imports, settings, sop  # noqa: F401  (registers commands)
+from siyu.cli.app import app
 
 
 def main() -> None:
@@ -13,4 +11,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -51,9 +51,7 @@ def zone_named(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"unknown time zone {name!r} (expected an IANA name like Asia/Shanghai)"
-        ) from exc
+        raise ValueError(f"unknown time zone {name!r} (expected an IANA name like Asia/Shanghai)") from exc
 
 
 def parse_instant(text: str, default_zone: tzinfo | None = None) -> datetime:
@@ -64,9 +62,7 @@ def parse_instant(text: str, default_zone: tzinfo | None = None) -> datetime:
         raise ValueError(f"not an ISO 8601 date-time: {text!r}") from exc
     if moment.tzinfo is None:
         if default_zone is None:
-            raise ValueError(
-                f"date-time {text!r} has no offset (write e.g. 2026-06-01T10:00:00+08:00)"
-            )
+            raise ValueError(f"date-time {text!r} has no offset (write e.g. 2026-06-01T10:00:00+08:00)")
         moment = moment.replace(tzinfo=default_zone)
     return moment
 

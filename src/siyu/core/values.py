@@ -56,9 +56,7 @@ def day_of_text(text: str) -> int | None:
 
 
 def format_number(value: float | int) -> str:
-    if isinstance(value, int) or (
-        isinstance(value, float) and value.is_integer() and abs(value) < 1e15
-    ):
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
         return str(int(value))
     return repr(float(value))
 
@@ -73,6 +71,4 @@ def normalize(value: Scalar) -> AttrValue:
         return AttrValue(format_number(value), float(value), None, "number")
     if isinstance(value, str):
         return AttrValue(value, number_of_text(value), day_of_text(value), "text")
-    raise TypeError(
-        f"an attribute value must be text, a number or true/false, not {type(value).__name__}"
-    )
+    raise TypeError(f"an attribute value must be text, a number or true/false, not {type(value).__name__}")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.core.brand import BrandSettings, Caps, QuietHours
-from siyu.core.errors import ValidationError, Problem
+from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import parse_duration_us, zone_named
 from siyu.store.tables import brand_settings
 
@@ -58,7 +58,7 @@ def from_values(values: dict[str, Any]) -> BrandSettings:
 
 def stored_values(conn: Connection) -> dict[str, Any]:
     rows = conn.execute(sa.select(brand_settings.c.key, brand_settings.c.value))
-    return {key: value for key, value in rows}
+    return dict(rows)
 
 
 def load(conn: Connection) -> BrandSettings:

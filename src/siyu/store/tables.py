@@ -19,7 +19,6 @@ metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 Json = sa.JSON().with_variant(JSONB(), "postgresql")
 Instant = sa.BigInteger  # microseconds since the epoch, UTC
-NO_ROWID = {"sqlite_with_rowid": False}
 
 
 def _stamps() -> list[sa.Column[int]]:
@@ -42,23 +41,19 @@ staff = sa.Table(
 staff_roles = sa.Table(
     "staff_roles",
     metadata,
-    sa.Column(
-        "staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("role", sa.String(100), primary_key=True),
     sa.Index("ix_staff_roles_role", "role", "staff_id"),
-    **NO_ROWID,
+    sqlite_with_rowid=False,
 )
 
 staff_tags = sa.Table(
     "staff_tags",
     metadata,
-    sa.Column(
-        "staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("tag", sa.String(100), primary_key=True),
     sa.Index("ix_staff_tags_tag", "tag", "staff_id"),
-    **NO_ROWID,
+    sqlite_with_rowid=False,
 )
 
 customers = sa.Table(
@@ -96,7 +91,7 @@ def _attribute_table(name: str, owner: str, parent: str) -> sa.Table:
         sa.Index(f"ix_{name}_text", "key", "value_text", f"{owner}_id"),
         sa.Index(f"ix_{name}_num", "key", "value_num", f"{owner}_id"),
         sa.Index(f"ix_{name}_day", "key", "value_day", f"{owner}_id"),
-        **NO_ROWID,
+        sqlite_with_rowid=False,
     )
 
 
@@ -113,7 +108,7 @@ customer_tags = sa.Table(
     ),
     sa.Column("tag", sa.String(100), primary_key=True),
     sa.Index("ix_customer_tags_tag", "tag", "customer_id"),
-    **NO_ROWID,
+    sqlite_with_rowid=False,
 )
 
 chat_groups = sa.Table(
@@ -139,7 +134,7 @@ group_tags = sa.Table(
     ),
     sa.Column("tag", sa.String(100), primary_key=True),
     sa.Index("ix_group_tags_tag", "tag", "group_id"),
-    **NO_ROWID,
+    sqlite_with_rowid=False,
 )
 
 group_roles = sa.Table(
@@ -151,12 +146,10 @@ group_roles = sa.Table(
         sa.ForeignKey("chat_groups.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    sa.Column(
-        "staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("role", sa.String(100), primary_key=True),
     sa.Index("ix_group_roles_staff_id", "staff_id"),
-    **NO_ROWID,
+    sqlite_with_rowid=False,
 )
 
 group_members = sa.Table(
@@ -176,7 +169,7 @@ group_members = sa.Table(
     ),
     sa.Column("created_at", Instant, nullable=False),
     sa.Index("ix_group_members_customer_id", "customer_id", "group_id"),
-    **NO_ROWID,
+    sqlite_with_rowid=False,
 )
 
 events = sa.Table(
@@ -185,12 +178,8 @@ events = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("external_id", sa.String(128), nullable=False, unique=True),
     sa.Column("type", sa.String(64), nullable=False),
-    sa.Column(
-        "customer_id", sa.Integer, sa.ForeignKey("customers.id", ondelete="CASCADE"), nullable=True
-    ),
-    sa.Column(
-        "group_id", sa.Integer, sa.ForeignKey("chat_groups.id", ondelete="CASCADE"), nullable=True
-    ),
+    sa.Column("customer_id", sa.Integer, sa.ForeignKey("customers.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("group_id", sa.Integer, sa.ForeignKey("chat_groups.id", ondelete="CASCADE"), nullable=True),
     sa.Column("at", Instant, nullable=False),
     sa.Column("day", sa.Integer, nullable=False),
     sa.Column("properties", Json, nullable=False),
@@ -215,9 +204,7 @@ sops = sa.Table(
 sop_versions = sa.Table(
     "sop_versions",
     metadata,
-    sa.Column(
-        "sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("source_file", sa.Text, nullable=True),

@@ -50,9 +50,7 @@ def upgrade() -> None:
         sa.Column("manager_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["manager_id"], ["staff.id"], name=op.f("fk_staff_manager_id_staff")
-        ),
+        sa.ForeignKeyConstraint(["manager_id"], ["staff.id"], name=op.f("fk_staff_manager_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff")),
         sa.UniqueConstraint("external_id", name=op.f("uq_staff_external_id")),
     )
@@ -64,9 +62,7 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["staff.id"], name=op.f("fk_chat_groups_owner_id_staff")
-        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["staff.id"], name=op.f("fk_chat_groups_owner_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_groups")),
         sa.UniqueConstraint("external_id", name=op.f("uq_chat_groups_external_id")),
     )
@@ -80,9 +76,7 @@ def upgrade() -> None:
         sa.Column("birthday_md", sa.SmallInteger(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["staff.id"], name=op.f("fk_customers_owner_id_staff")
-        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["staff.id"], name=op.f("fk_customers_owner_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("external_id", name=op.f("uq_customers_external_id")),
     )
@@ -103,9 +97,7 @@ def upgrade() -> None:
         ),
         sa.Column("checksum", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["sop_id"], ["sops.id"], name=op.f("fk_sop_versions_sop_id_sops"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["sop_id"], ["sops.id"], name=op.f("fk_sop_versions_sop_id_sops"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("sop_id", "version", name=op.f("pk_sop_versions")),
     )
     op.create_table(
@@ -158,15 +150,9 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     with op.batch_alter_table("customer_attributes", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_customer_attributes_day", ["key", "value_day", "customer_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_customer_attributes_num", ["key", "value_num", "customer_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_customer_attributes_text", ["key", "value_text", "customer_id"], unique=False
-        )
+        batch_op.create_index("ix_customer_attributes_day", ["key", "value_day", "customer_id"], unique=False)
+        batch_op.create_index("ix_customer_attributes_num", ["key", "value_num", "customer_id"], unique=False)
+        batch_op.create_index("ix_customer_attributes_text", ["key", "value_text", "customer_id"], unique=False)
 
     op.create_table(
         "customer_tags",
@@ -198,9 +184,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.CheckConstraint(
-            "customer_id IS NOT NULL OR group_id IS NOT NULL", name=op.f("ck_events_has_target")
-        ),
+        sa.CheckConstraint("customer_id IS NOT NULL OR group_id IS NOT NULL", name=op.f("ck_events_has_target")),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
@@ -239,15 +223,9 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     with op.batch_alter_table("group_attributes", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_group_attributes_day", ["key", "value_day", "group_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_group_attributes_num", ["key", "value_num", "group_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_group_attributes_text", ["key", "value_text", "group_id"], unique=False
-        )
+        batch_op.create_index("ix_group_attributes_day", ["key", "value_day", "group_id"], unique=False)
+        batch_op.create_index("ix_group_attributes_num", ["key", "value_num", "group_id"], unique=False)
+        batch_op.create_index("ix_group_attributes_text", ["key", "value_text", "group_id"], unique=False)
 
     op.create_table(
         "group_members",
@@ -270,9 +248,7 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     with op.batch_alter_table("group_members", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_group_members_customer_id", ["customer_id", "group_id"], unique=False
-        )
+        batch_op.create_index("ix_group_members_customer_id", ["customer_id", "group_id"], unique=False)
 
     op.create_table(
         "group_roles",
