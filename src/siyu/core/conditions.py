@@ -251,7 +251,7 @@ class _Parser:
         extra = [key for key in raw if key not in allowed]
         for key in extra:
             hint = _suggest({key: None}, allowed)
-            self.fail((*path, str(key)), f"unknown key{hint} (allowed here: {', '.join(allowed)})")
+            self.fail((*path, str(key)), f"unknown key {key!s}{hint} (allowed here: {', '.join(allowed)})")
         return not extra
 
     def _list(
@@ -385,7 +385,7 @@ class _Parser:
             if op not in BOUND_OPS:
                 self.fail(
                     where,
-                    f"unknown comparison{_suggest({op: None}, BOUND_OPS)} (expected: {', '.join(BOUND_OPS)})",
+                    f"unknown comparison {op!s}{_suggest({op: None}, BOUND_OPS)} (expected: {', '.join(BOUND_OPS)})",
                 )
                 ok = False
             elif op == "between":
@@ -660,7 +660,7 @@ def _suggest(raw: Mapping[Any, Any], options: Sequence[str]) -> str:
     for key in raw:
         close = difflib.get_close_matches(str(key), list(options), n=1)
         if close:
-            return f" {key!s} (did you mean {close[0]}?)"
+            return f" (did you mean {close[0]}?)"
     return ""
 
 
