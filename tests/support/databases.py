@@ -15,9 +15,7 @@ from sqlalchemy.engine import Engine
 from siyu.store.db import create_engine
 from siyu.store.tables import metadata
 
-POSTGRES_URL = os.environ.get(
-    "SIYU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("SIYU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def sqlite_template(directory: Path) -> Path:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from siyu.core.brand import BrandSettings, Caps, QuietHours
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import parse_duration_us, zone_named
+from siyu.store.event_days import recompute_event_days
 from siyu.store.tables import brand_settings
 
 KEYS = ("timezone", "quiet_hours", "caps", "late_after")
@@ -58,7 +59,7 @@ def from_values(values: dict[str, Any]) -> BrandSettings:
 
 def stored_values(conn: Connection) -> dict[str, Any]:
     rows = conn.execute(sa.select(brand_settings.c.key, brand_settings.c.value))
-    return dict(rows)
+    return {str(row.key): row.value for row in rows}
 
 
 def load(conn: Connection) -> BrandSettings:
@@ -70,8 +71,11 @@ def set_value(conn: Connection, key: str, value: Any, *, now_us: int) -> BrandSe
     if key not in KEYS:
         raise ValidationError([Problem(key, f"unknown setting (known: {', '.join(KEYS)})")])
     values = stored_values(conn)
+    before = from_values(values)
     values[key] = value
     settings = from_values(values)
     conn.execute(sa.delete(brand_settings).where(brand_settings.c.key == key))
     conn.execute(sa.insert(brand_settings).values(key=key, value=value, updated_at=now_us))
+    if settings.timezone != before.timezone:
+        recompute_event_days(conn, settings.zone)
     return settings
