@@ -135,7 +135,7 @@ class World:
 
     def _brand_median(self, product: str, now_us: int) -> float | None:
         days: dict[str, list[int]] = defaultdict(list)
-        for number, event in sorted(enumerate(self.events), key=lambda pair: (pair[1].at, pair[0])):
+        for _number, event in sorted(enumerate(self.events), key=lambda pair: (pair[1].at, pair[0])):
             if (
                 event.customer
                 and event.type == "order_paid"

@@ -210,7 +210,7 @@ def _leaf_common() -> list[st.SearchStrategy[dict[str, Any]]]:
     )
     return [
         st.sampled_from(TAGS + GROUP_TAGS).map(lambda tag: {"tag": tag}),
-        st.tuples(st.sampled_from(ATTR_KEYS + ["city"]), attr).map(lambda p: {"attr": p[0], **p[1]}),
+        st.tuples(st.sampled_from([*ATTR_KEYS, "city"]), attr).map(lambda p: {"attr": p[0], **p[1]}),
         _event_leaf(),
         st.builds(
             lambda kind, window, where: {"no_event": kind, **window, **where},
