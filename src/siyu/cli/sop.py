@@ -1,1 +1,159 @@
-"""`siyu sop …` commands."""
+"""`siyu sop …`: validate and apply SOP files, list and show the stored versions."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.cells import cell_len
+
+from siyu.cli.app import (
+    FormatOption,
+    NowOption,
+    OutputFormat,
+    app,
+    engine,
+    err,
+    handles_errors,
+    out,
+    parse_now,
+    print_json,
+)
+from siyu.core.errors import Problem, ValidationError
+from siyu.core.timeutil import from_us, to_us
+from siyu.services import sops as sop_service
+
+sop_app = typer.Typer(help="SOP files: validate, apply, list, show.", no_args_is_help=True)
+app.add_typer(sop_app, name="sop")
+
+PathsArgument = Annotated[
+    list[Path],
+    typer.Argument(help="SOP files, or directories searched recursively for *.yaml and *.yml."),
+]
+
+
+class ShowFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+def _print_warnings(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+
+
+@sop_app.command("validate")
+@handles_errors
+def validate(paths: PathsArgument) -> None:
+    """Check SOP files without touching the database; exit 1 if any problem is found."""
+    checked = sop_service.check(paths)
+    _print_warnings(checked.warnings)
+    if checked.problems:
+        for problem in checked.problems:
+            err.print(str(problem), markup=False, highlight=False)
+        err.print(f"{len(checked.problems)} problem(s) in {len(checked.files)} file(s).", style="bold red")
+        raise typer.Exit(1)
+    out.print(f"ok: {len(checked.sops)} SOP(s) in {len(checked.files)} file(s)", markup=False)
+
+
+@sop_app.command("apply")
+@handles_errors
+def apply(paths: PathsArgument, now: NowOption = None) -> None:
+    """Validate every file, then store them all in one transaction (nothing is stored if one fails)."""
+    now_us = to_us(parse_now(now))
+    checked = sop_service.check(paths)
+    if checked.problems:
+        raise ValidationError(checked.problems)
+    with engine().begin() as conn:
+        report = sop_service.apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings)
+    _print_warnings(report.warnings)
+    for item in report.applied:
+        out.print(f"{item.outcome.value:<9} {item.sop_id} (version {item.version})", markup=False, highlight=False)
+
+
+@sop_app.command("list")
+@handles_errors
+def list_(output: FormatOption = OutputFormat.table) -> None:
+    """Every SOP with its latest version."""
+    with engine().begin() as conn:
+        rows = sop_service.summaries(conn)
+        zone = sop_service.display_zone(conn)
+    if output is OutputFormat.json:
+        print_json(
+            [
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "kind": row.kind,
+                    "enabled": row.enabled,
+                    "priority": row.priority,
+                    "latest_version": row.latest_version,
+                    "updated_at": from_us(row.updated_at_us, zone).isoformat(),
+                }
+                for row in rows
+            ]
+        )
+        return
+    if not rows:
+        out.print("no SOPs yet (siyu sop apply PATH stores some)", markup=False)
+        return
+    lines = [("id", "name", "kind", "enabled", "priority", "version", "updated")]
+    lines += [
+        (
+            row.id,
+            row.name,
+            row.kind,
+            "yes" if row.enabled else "no",
+            str(row.priority),
+            str(row.latest_version),
+            from_us(row.updated_at_us, zone).strftime("%Y-%m-%d %H:%M"),
+        )
+        for row in rows
+    ]
+    for line in _columns(lines):
+        out.print(line, markup=False, highlight=False)
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    """Plain aligned columns (never truncated, whatever the terminal width; CJK counts double)."""
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+@sop_app.command("show")
+@handles_errors
+def show(
+    sop_id: Annotated[str, typer.Argument(metavar="ID", help="The SOP's id.")],
+    version: Annotated[int | None, typer.Option("--version", min=1, help="A version number (default: latest).")] = None,
+    output: Annotated[
+        ShowFormat, typer.Option("--format", help="yaml: the stored source; json: metadata and definition.")
+    ] = ShowFormat.yaml,
+) -> None:
+    """Print one version of an SOP: its YAML source as applied, or JSON with its definition."""
+    with engine().begin() as conn:
+        stored = sop_service.latest(conn, sop_id) if version is None else sop_service.version(conn, sop_id, version)
+        zone = sop_service.display_zone(conn)
+    if output is ShowFormat.yaml:
+        sys.stdout.write(stored.source if stored.source.endswith("\n") else stored.source + "\n")
+        return
+    print_json(
+        {
+            "id": stored.id,
+            "name": stored.sop.name,
+            "kind": stored.sop.kind.value,
+            "enabled": stored.sop.enabled,
+            "priority": stored.sop.priority,
+            "version": stored.version,
+            "latest_version": stored.latest_version,
+            "checksum": stored.checksum,
+            "source_file": stored.source_file,
+            "created_at": from_us(stored.created_at_us, zone).isoformat(),
+            "definition": stored.definition,
+        }
+    )
