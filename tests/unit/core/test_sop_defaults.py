@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from siyu.core.conditions import Tag
 from siyu.core.model import (
     AudienceEntry,
@@ -37,8 +39,7 @@ def test_defaults_of_an_sop() -> None:
 def test_defaults_of_a_step() -> None:
     (step,) = parse_one(CUSTOMER).steps
     assert step.id == "hello"
-    assert step.at == DayAt(0, step.at.time)
-    assert step.at.time.strftime("%H:%M") == "10:00"
+    assert step.at == DayAt(0, time(10, 0))
     assert step.channel is Channel.private
     assert step.executor == Executor(ExecutorKind.owner)
     assert step.mode is Mode.remind
