@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -117,7 +118,7 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
         out.print(line, markup=False, highlight=False)
 
 
-def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
     """Plain aligned columns (never truncated, whatever the terminal width; CJK counts double)."""
     widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
