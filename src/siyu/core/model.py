@@ -315,6 +315,20 @@ class Sop:
     def target_of(self, step: Step) -> TargetKind:
         return step_target(self.kind, step.channel)
 
+    @property
+    def audience_target(self) -> TargetKind:
+        return audience_target(self.kind)
+
+
+def audience_target(kind: SopKind) -> TargetKind:
+    """What `audience` (and `exit`) select: a campaign's audience is its customers."""
+    return {
+        SopKind.customer: TargetKind.customer,
+        SopKind.group: TargetKind.group,
+        SopKind.moments: TargetKind.staff,
+        SopKind.campaign: TargetKind.customer,
+    }[kind]
+
 
 def step_target(kind: SopKind, channel: Channel) -> TargetKind:
     """Whom a step of this kind and channel is about (and so which `when` and variables apply)."""

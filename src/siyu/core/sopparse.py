@@ -57,6 +57,7 @@ from siyu.core.model import (
     Variant,
     Video,
     Weekday,
+    audience_target,
     step_target,
     templates_of,
 )
@@ -108,12 +109,6 @@ CHANNELS: dict[SopKind, tuple[Channel, ...]] = {
     SopKind.group: (Channel.group, Channel.internal),
     SopKind.moments: (Channel.moments,),
     SopKind.campaign: (Channel.private, Channel.sms, Channel.group, Channel.internal),
-}
-AUDIENCE_TARGET: dict[SopKind, TargetKind] = {
-    SopKind.customer: TargetKind.customer,
-    SopKind.group: TargetKind.group,
-    SopKind.moments: TargetKind.staff,
-    SopKind.campaign: TargetKind.customer,
 }
 CONTENT_KEYS = ("text", "image", "link", "miniprogram", "file", "video")
 CHANNEL_CONTENT: dict[Channel, tuple[str, ...]] = {
@@ -311,7 +306,7 @@ class _SopParser:
         entry = self.entry(top["entry"], (*path, "entry"), kind) if "entry" in top else AudienceEntry()
         audience = self.audience(top, path, kind, entry)
         exit_ = (
-            self.condition(top["exit"], AUDIENCE_TARGET[kind], (*path, "exit"), allow_since_entry=True)
+            self.condition(top["exit"], audience_target(kind), (*path, "exit"), allow_since_entry=True)
             if "exit" in top
             else None
         )
@@ -350,7 +345,7 @@ class _SopParser:
 
     def audience(self, top: Mapping[str, Any], path: Path, kind: SopKind, entry: Entry) -> Condition | None:
         if "audience" in top:
-            return self.condition(top["audience"], AUDIENCE_TARGET[kind], (*path, "audience"))
+            return self.condition(top["audience"], audience_target(kind), (*path, "audience"))
         if kind is SopKind.group or (kind is SopKind.customer and isinstance(entry, AudienceEntry)):
             self.fail(path, "missing required key: audience")
         return None
@@ -387,7 +382,7 @@ class _SopParser:
         event = self.event_type(value["event"], (*path, "event"))
         if "where" not in value or not event:
             return EventEntry(event)
-        parsed = self.condition({"event": event, "where": value["where"]}, AUDIENCE_TARGET[kind], path)
+        parsed = self.condition({"event": event, "where": value["where"]}, audience_target(kind), path)
         where: tuple[PropertyMatch, ...] = parsed.where if isinstance(parsed, Event) else ()
         return EventEntry(event, where)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from siyu.core.conditions import Role, Tag, TargetKind
-from siyu.core.model import Channel, DayAt, Phase, SopKind, step_target
+from siyu.core.model import Channel, DayAt, Phase, SopKind, audience_target, step_target
 from siyu.core.sopparse import parse_sop
 from tests.unit.core.sop_samples import messages, sop, step
 
@@ -218,6 +218,14 @@ def test_step_targets() -> None:
     assert step_target(SopKind.campaign, Channel.sms) is TargetKind.customer
     assert step_target(SopKind.campaign, Channel.group) is TargetKind.group
     assert step_target(SopKind.campaign, Channel.internal) is TargetKind.staff
+
+
+def test_audience_targets() -> None:
+    assert audience_target(SopKind.customer) is TargetKind.customer
+    assert audience_target(SopKind.group) is TargetKind.group
+    assert audience_target(SopKind.moments) is TargetKind.staff
+    assert audience_target(SopKind.campaign) is TargetKind.customer
+    assert parse_sop(sop("group", step(channel="group", executor="group_owner"))).audience_target is TargetKind.group
 
 
 def test_step_when_follows_the_step_target() -> None:
