@@ -25,6 +25,7 @@ from siyu.cli.app import (
 )
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import from_us, to_us
+from siyu.services import settings as settings_service
 from siyu.services import sops as sop_service
 
 sop_app = typer.Typer(help="SOP files: validate, apply, list, show.", no_args_is_help=True)
@@ -81,7 +82,7 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
     """Every SOP with its latest version."""
     with engine().begin() as conn:
         rows = sop_service.summaries(conn)
-        zone = sop_service.display_zone(conn)
+        zone = settings_service.load(conn).zone
     if output is OutputFormat.json:
         print_json(
             [
@@ -139,7 +140,7 @@ def show(
     """Print one version of an SOP: its YAML source as applied, or JSON with its definition."""
     with engine().begin() as conn:
         stored = sop_service.latest(conn, sop_id) if version is None else sop_service.version(conn, sop_id, version)
-        zone = sop_service.display_zone(conn)
+        zone = settings_service.load(conn).zone
     if output is ShowFormat.yaml:
         sys.stdout.write(stored.source if stored.source.endswith("\n") else stored.source + "\n")
         return

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -25,8 +24,7 @@ from siyu.core.model import Sop, asset_of, content_paths, templates_of
 from siyu.core.render import CUSTOMER_FIELDS, TemplateError, placeholders
 from siyu.core.sopparse import parse_sop, warnings_of
 from siyu.core.yamlsource import LoadedSop, load_sops
-from siyu.services.settings import from_values
-from siyu.store.tables import brand_settings, customer_attributes, sop_versions, sops
+from siyu.store.tables import customer_attributes, sop_versions, sops
 
 SOP_SUFFIXES = (".yaml", ".yml")
 
@@ -389,16 +387,6 @@ def all_latest(conn: Connection, *, enabled_only: bool = False) -> list[StoredSo
         query = query.where(sops.c.enabled.is_(True))
     query = query.order_by(sops.c.priority.desc(), sops.c.id)
     return [_stored(row) for row in conn.execute(query)]
-
-
-def display_zone(conn: Connection) -> ZoneInfo:
-    """The brand's time zone, for printing instants.
-
-    Reads the rows itself: services.settings.load trips over `dict(CursorResult)` on SQLAlchemy 2.1
-    (dict() takes the result's keys() for a mapping); switch to it once that is fixed.
-    """
-    rows = conn.execute(sa.select(brand_settings.c.key, brand_settings.c.value))
-    return from_values({row.key: row.value for row in rows}).zone
 
 
 def summaries(conn: Connection) -> list[SopSummary]:

@@ -134,3 +134,12 @@ def test_apply_the_scenario_pack_prints_warnings(siyu: Siyu) -> None:
     assert all(line.startswith("created ") for line in result.stdout.splitlines())
     assert all(line.startswith("warning: ") for line in result.stderr.splitlines())
     assert "material assets/group-qr.png is missing" in result.stderr
+
+
+def test_times_are_shown_in_the_brand_time_zone(siyu: Siyu, tmp_path: Path) -> None:
+    siyu("sop", "apply", str(write(tmp_path / "hello.yaml", simple())), "--now", NOW)
+    assert siyu("settings", "set", "timezone", "Europe/London").exit_code == 0
+    assert json.loads(siyu("sop", "list", "--format", "json").stdout)[0]["updated_at"] == "2026-11-22T02:00:00+00:00"
+    assert json.loads(siyu("sop", "show", "hello", "--format", "json").stdout)["created_at"] == (
+        "2026-11-22T02:00:00+00:00"
+    )
