@@ -92,10 +92,12 @@ def worlds(draw: st.DrawFn) -> tuple[World, int]:
             )
         )
     group_ids = [g.id for g in world.groups]
+    whole_days = st.integers(-90, 0).map(lambda d: d * US_PER_DAY)
     offset = st.one_of(
         st.sampled_from(OFFSETS_US),
         st.integers(-400 * US_PER_DAY, 2 * US_PER_DAY),
-        st.integers(-3, 3).map(lambda d: d * US_PER_DAY),
+        whole_days,
+        st.tuples(whole_days, st.integers(-12 * 60, 12 * 60)).map(lambda p: p[0] + p[1] * MINUTE),
     )
     properties = st.fixed_dictionaries(
         {},
@@ -265,4 +267,26 @@ def _tree(leaves: st.SearchStrategy[dict[str, Any]], depth: int) -> st.SearchStr
             children.map(lambda c: {"not": c}),
         ),
         max_leaves=depth * 2,
+    )
+
+
+@st.composite
+def purchase_worlds(draw: st.DrawFn) -> tuple[World, int]:
+    """Customers buying one product on nearby days, so that repurchase cycles sit on their edges."""
+    zone, now = draw(nows())
+    world = World(zone=zone)
+    for index in range(draw(st.integers(1, 5))):
+        world.customers.append(Person(f"c{index}"))
+        for number in range(draw(st.integers(0, 5))):
+            days = draw(st.integers(0, 40))
+            minutes = draw(st.integers(-6 * 60, 6 * 60))
+            product = draw(st.sampled_from(["润肤霜", "润肤霜", "润肤霜", "洁面乳"]))
+            at = now - days * US_PER_DAY + minutes * MINUTE
+            world.events.append(Ev(f"e{index}-{number}", "order_paid", at, f"c{index}", None, {"product": product}))
+    return world, now
+
+
+def repurchase_conditions() -> st.SearchStrategy[dict[str, Any]]:
+    return st.tuples(st.sampled_from(PRODUCTS), st.integers(0, 5)).map(
+        lambda p: {"repurchase_due": {"product": p[0], "within_days": p[1]}}
     )

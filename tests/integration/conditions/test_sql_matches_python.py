@@ -15,7 +15,14 @@ from siyu.core.evaluate import evaluate
 from siyu.store.compile import SqlContext, target_ids
 from siyu.store.tables import chat_groups, customers, staff
 from tests.support.dataset import World, clear
-from tests.support.strategies import customer_conditions, group_conditions, staff_conditions, worlds
+from tests.support.strategies import (
+    customer_conditions,
+    group_conditions,
+    purchase_worlds,
+    repurchase_conditions,
+    staff_conditions,
+    worlds,
+)
 
 PROPERTY_SETTINGS = settings(
     max_examples=int(os.environ.get("SIYU_PROPERTY_EXAMPLES", "120")),
@@ -88,3 +95,14 @@ def test_staff_audiences_agree(engine: Engine, data: tuple[World, int], conditio
         assert _sql_matches(engine, world, now, raw, TargetKind.staff) == _python_matches(
             world, now, raw, TargetKind.staff
         ), raw
+
+
+@PROPERTY_SETTINGS
+@given(data=purchase_worlds(), conditions=st.lists(repurchase_conditions(), min_size=1, max_size=4))
+def test_repurchase_cycles_agree(engine: Engine, data: tuple[World, int], conditions: list[dict[str, Any]]) -> None:
+    world, now = data
+    _load(engine, world)
+    for raw in conditions:
+        expected = _python_matches(world, now, raw, TargetKind.customer)
+        event(_share(expected, len(world.customers)))
+        assert _sql_matches(engine, world, now, raw, TargetKind.customer) == expected, raw
