@@ -1,0 +1,98 @@
+"""Events: idempotent by external id (`INSERT … ON CONFLICT DO NOTHING`).
+
+An id already stored before this import counts as a duplicate, whatever its content (the first
+write wins). An id repeated inside the file is fine when the rows are identical, and a fault when
+they differ: after a batch whose insert skipped rows, the rows are compared with what this import
+stored (events with an id past the largest id found when the import began).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.ingest.kinds import EventRecord
+from siyu.ingest.load.outcome import Outcome
+from siyu.ingest.load.sql import BatchInsert, batches, resolve, unknown
+from siyu.store.tables import chat_groups, customers, events
+
+COLUMNS = ("external_id", "type", "customer_id", "group_id", "at", "day", "properties")
+
+Stored = tuple[str, int | None, int | None, int]  # type, customer id, group id, at
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class EventLoader:
+    holds_rows = False
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.insert = BatchInsert(conn, events, COLUMNS, conflict=("external_id",))
+        self.first_new_id = (conn.scalar(sa.select(sa.func.max(events.c.id))) or 0) + 1
+
+    def load(self, records: list[EventRecord]) -> Outcome:
+        out = Outcome()
+        customer_ids = resolve(self.conn, customers, {r[3] for r in records if r[3] is not None})
+        group_ids = resolve(self.conn, chat_groups, {r[4] for r in records if r[4] is not None})
+        rows: list[tuple[Any, ...]] = []
+        written: list[EventRecord] = []
+        for record in records:
+            row, external_id, kind, customer, group, at, day, properties = record
+            customer_id = group_id = None
+            if customer is not None:
+                customer_id = customer_ids.get(customer)
+                if customer_id is None:
+                    out.faults.append((row, "customer", unknown(customers, customer)))
+            if group is not None:
+                group_id = group_ids.get(group)
+                if group_id is None:
+                    out.faults.append((row, "group", unknown(chat_groups, group)))
+            if (customer is not None and customer_id is None) or (group is not None and group_id is None):
+                continue
+            rows.append((external_id, kind, customer_id, group_id, at, day, properties))
+            written.append(record)
+        out.inserted = self.insert.run(rows)
+        out.unchanged = len(rows) - out.inserted
+        if out.unchanged:
+            repeats = self._differing_repeats(rows, written)
+            out.faults.extend(repeats)
+            out.unchanged -= len(repeats)
+        return out
+
+    def _differing_repeats(self, rows: list[tuple[Any, ...]], written: list[EventRecord]) -> list[tuple[int, str, str]]:
+        """Rows whose id this import already stored from another row with different content."""
+        stored: dict[str, tuple[Stored, Any]] = {}
+        query = sa.select(
+            events.c.external_id,
+            events.c.type,
+            events.c.customer_id,
+            events.c.group_id,
+            events.c.at,
+            sa.type_coerce(events.c.properties, sa.Text),
+        ).where(events.c.id >= self.first_new_id)
+        ids = sorted({row[0] for row in rows})
+        for part in batches(ids):
+            for external_id, kind, customer_id, group_id, at, properties in self.conn.execute(
+                query.where(events.c.external_id.in_(part))
+            ):
+                stored[external_id] = ((kind, customer_id, group_id, at), properties)
+        faults = []
+        for (external_id, kind, customer_id, group_id, at, _day, properties), record in zip(rows, written, strict=True):
+            found = stored.get(external_id)
+            if found is None:
+                continue
+            same = found[0] == (kind, customer_id, group_id, at) and _json(found[1]) == json.loads(properties)
+            if not same:
+                faults.append(
+                    (record[0], "id", f'id "{external_id}" appears earlier in this file with different content')
+                )
+        return faults
+
+    def finish(self) -> Outcome:
+        return Outcome()

@@ -1,0 +1,63 @@
+"""The SQL the loaders share: external ids → internal ids in batches, and bulk inserts that run
+on the driver with plain tuples (no per-row SQLAlchemy work on the hot path)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+T = TypeVar("T")
+
+BATCH_IDS = 5_000  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
+
+KNOWN_AS = {"customers": "customer", "chat_groups": "group", "staff": "staff"}
+IMPORT_FIRST = {"customers": "customers", "chat_groups": "groups", "staff": "staff"}
+
+
+def unknown(table: sa.Table, external_id: str) -> str:
+    return f'unknown {KNOWN_AS[table.name]} "{external_id}" (import {IMPORT_FIRST[table.name]} first)'
+
+
+def batches(items: Sequence[T], size: int = BATCH_IDS) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def resolve(conn: Connection, table: sa.Table, external_ids: Collection[str]) -> dict[str, int]:
+    """Internal ids of the given external ids that exist (absent ones are simply missing)."""
+    found: dict[str, int] = {}
+    query = sa.select(table.c.external_id, table.c.id)
+    for part in batches(list(external_ids)):
+        found.update((e, i) for e, i in conn.execute(query.where(table.c.external_id.in_(part))))
+    return found
+
+
+class BatchInsert:
+    """`INSERT … [ON CONFLICT (…) DO NOTHING]` compiled once for this connection's dialect with
+    positional parameters, run by the driver's executemany. `run` returns the rows inserted."""
+
+    def __init__(self, conn: Connection, table: sa.Table, columns: Sequence[str], conflict: Sequence[str] = ()) -> None:
+        self.conn = conn
+        dialect = conn.dialect
+        if dialect.name == "sqlite":
+            sqlite_stmt = sqlite.insert(table).values({c: sa.bindparam(c) for c in columns})
+            stmt: Any = sqlite_stmt.on_conflict_do_nothing(index_elements=list(conflict)) if conflict else sqlite_stmt
+            paramstyle = "qmark"
+        else:
+            pg_stmt = postgresql.insert(table).values({c: sa.bindparam(c) for c in columns})
+            stmt = pg_stmt.on_conflict_do_nothing(index_elements=list(conflict)) if conflict else pg_stmt
+            paramstyle = "format"
+        positional: Any = type(dialect)  # the same dialect, with positional parameters
+        compiled = stmt.compile(dialect=positional(paramstyle=paramstyle), for_executemany=True)
+        if list(compiled.positiontup or ()) != list(columns):
+            raise AssertionError(f"unexpected parameter order {compiled.positiontup}")
+        self.sql = str(compiled)
+
+    def run(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        if not rows:
+            return 0
+        return self.conn.exec_driver_sql(self.sql, rows).rowcount
