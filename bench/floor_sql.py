@@ -9,7 +9,7 @@ from siyu.core.birthdays import mds_celebrated_on
 
 
 def _text(dialect: str, key: str) -> str:
-    return f"properties ->> '{key}'" if dialect == "postgresql" else f"json_extract(properties, '$.{key}')"
+    return f"properties ->> '{key}'" if dialect == "postgresql" else f"json_extract(properties, '$.\"{key}\"')"
 
 
 def _number(dialect: str, key: str) -> str:
@@ -107,4 +107,3 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
         "trial-class-campaign:groups": "SELECT count(*) FROM group_tags WHERE tag = '试听课群'",
         "moments-warmup": "SELECT count(*) FROM staff_roles WHERE role = '导购'",
     }
-

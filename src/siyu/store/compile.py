@@ -97,11 +97,19 @@ def count_targets(condition: Condition | None, target: TargetKind, sql: SqlConte
 
 
 def condition_sql(
-    condition: Condition, target: TargetKind, sql: SqlContext, ids: ColumnElement[int]
+    condition: Condition,
+    target: TargetKind,
+    sql: SqlContext,
+    ids: ColumnElement[int],
+    within: sa.Select[int] | None = None,
 ) -> ColumnElement[bool]:
-    """A boolean SQL expression: does the target whose id is `ids` match?"""
+    """A boolean SQL expression: does the target whose id is `ids` match?
+
+    `within`, when given, is a set of target ids outside which the answer does not matter;
+    aggregating leaves use it to aggregate only over those targets.
+    """
     if isinstance(condition, All):
-        return sa.and_(*(condition_sql(item, target, sql, ids) for item in condition.items))
+        return _all(condition, target, sql, ids)
     if isinstance(condition, AnyOf):
         return sa.or_(*(condition_sql(item, target, sql, ids) for item in condition.items))
     if isinstance(condition, Not):
@@ -117,7 +125,7 @@ def condition_sql(
             return _member_count(condition, sql, ids)
         return _attribute(condition, target, sql, ids)
     if isinstance(condition, Event):
-        return _event(condition, target, sql, ids)
+        return _event(condition, target, sql, ids, within)
     if isinstance(condition, Since):
         return _since(condition, target, sql, ids)
     if isinstance(condition, Birthday):
@@ -138,6 +146,32 @@ def condition_sql(
     if isinstance(condition, Referrals):
         return _referrals(condition, sql, ids)
     raise TypeError(f"cannot compile {type(condition).__name__}")
+
+
+def _aggregates(condition: Condition) -> bool:
+    return isinstance(condition, Event) and (condition.count is not None or condition.sum is not None)
+
+
+def _narrows(condition: Condition) -> bool:
+    """Leaves that usually select few targets and are cheap to compute."""
+    if isinstance(condition, Event):
+        return condition.count is None and condition.sum is None and not isinstance(condition.window, Ever)
+    return isinstance(condition, Tag | Birthday | DateAttr) or (
+        isinstance(condition, Attr) and condition.op in ("eq", "in", "between")
+    )
+
+
+def _all(condition: All, target: TargetKind, sql: SqlContext, ids: ColumnElement[int]) -> ColumnElement[bool]:
+    """A conjunction; aggregating items only aggregate over targets the narrowing siblings admit
+    (a semi-join reduction: "spent ≥ 2000 this year" is summed only for last week's buyers)."""
+    narrowing = [item for item in condition.items if _narrows(item)]
+    within: sa.Select[int] | None = None
+    if narrowing and any(_aggregates(item) for item in condition.items):
+        table = TARGET_TABLES[target].alias()
+        within = sa.select(table.c.id).where(*(condition_sql(item, target, sql, table.c.id) for item in narrowing))
+    return sa.and_(
+        *(condition_sql(item, target, sql, ids, within if _aggregates(item) else None) for item in condition.items)
+    )
 
 
 def _owner_column(target: TargetKind) -> str:
@@ -285,8 +319,10 @@ def _event_filter(
     return tests
 
 
-def _json_path(key: str) -> str:
-    return f'$."{key}"'
+def _json_path(key: str) -> ColumnElement[str]:
+    """The JSON path as an SQL literal (not a parameter), so it can match an expression index."""
+    text = f'$."{key}"'.replace("'", "''")
+    return sa.literal_column(f"'{text}'", sa.Text)
 
 
 def property_matches(match: PropertyMatch, sql: SqlContext) -> ColumnElement[bool]:
@@ -303,8 +339,12 @@ def property_matches(match: PropertyMatch, sql: SqlContext) -> ColumnElement[boo
             tests.append(kind == ("true" if wanted else "false"))
         elif isinstance(wanted, int | float):
             tests.append(sa.and_(kind.in_(("integer", "real")), value == wanted))
-        else:
+        elif wanted.startswith(("{", "[")):
             tests.append(sa.and_(kind == "text", value == wanted))
+        else:
+            # json_extract yields text only for JSON strings, and objects / arrays as text that
+            # starts with { or [; so one call decides, and it can use an index on the expression.
+            tests.append(value == wanted)
     return sa.or_(*tests)
 
 
@@ -328,9 +368,13 @@ def bound_sql(bound: Bound, value: ColumnElement[Any]) -> ColumnElement[bool]:
     return sa.and_(*(_apply(op, value, limit) for op, limit in bound.comparisons))
 
 
-def _event(condition: Event, target: TargetKind, sql: SqlContext, ids: ColumnElement[int]) -> ColumnElement[bool]:
+def _event(
+    condition: Event, target: TargetKind, sql: SqlContext, ids: ColumnElement[int], within: sa.Select[int] | None
+) -> ColumnElement[bool]:
     owner = _event_owner(target)
     tests = _event_filter(condition.type, condition.window, condition.where, target, sql)
+    if within is not None:
+        tests.append(owner.in_(within))
     if condition.since_entry:
         if sql.entry_at is None:
             raise ValueError("since_entry needs the entry time of an SOP membership")
@@ -394,7 +438,7 @@ def _referrals(condition: Referrals, sql: SqlContext, ids: ColumnElement[int]) -
     referrals = (
         sa.select(referrer.label("referrer"), events.c.customer_id)
         .where(*_event_filter("friend_added", condition.window, (), TargetKind.customer, sql), is_text)
-        .subquery("referrals")
+        .subquery()
     )
     contacts = sa.func.count(sa.distinct(referrals.c.customer_id))
     referrers = (
