@@ -19,14 +19,13 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from floor_sql import floor_queries  # noqa: E402
-
-from siyu.core.timeutil import US_PER_DAY, local_day, to_us  # noqa: E402
-from siyu.demo.generate import IMPORT_ORDER, write_demo  # noqa: E402
-from siyu.demo.world import DemoSpec  # noqa: E402
-from siyu.ingest.service import import_file  # noqa: E402
-from siyu.services import audiences, sops  # noqa: E402
-from siyu.store.db import create_engine  # noqa: E402
+from floor_sql import floor_queries
+from siyu.core.timeutil import US_PER_DAY, local_day, to_us
+from siyu.demo.generate import IMPORT_ORDER, write_demo
+from siyu.demo.world import DemoSpec
+from siyu.ingest.service import import_file
+from siyu.services import audiences, sops
+from siyu.store.db import create_engine
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE.parent.parent / "shared" / "scenarios" / "sops"
@@ -91,8 +90,14 @@ def main() -> None:
                                                         "groups": "groups.jsonl", "members": "members.csv",
                                                         "tags": "tags.csv", "events": "events.jsonl"}[kind])  # fmt: skip
             seconds = time.perf_counter() - started
-            imports[kind] = {"rows": result.rows, "seconds": round(seconds, 2), "rows_per_second": round(result.rows / seconds)}
-            print(f"imported {kind}: {result.rows:,} rows in {seconds:.1f} s ({result.rows / seconds:,.0f}/s)", flush=True)
+            imports[kind] = {
+                "rows": result.rows,
+                "seconds": round(seconds, 2),
+                "rows_per_second": round(result.rows / seconds),
+            }
+            print(
+                f"imported {kind}: {result.rows:,} rows in {seconds:.1f} s ({result.rows / seconds:,.0f}/s)", flush=True
+            )
         report["import"] = imports
     else:
         engine = create_engine(url)
@@ -114,10 +119,18 @@ def main() -> None:
     with engine.connect() as conn:
         for stored in sops.all_latest(conn):
             for name, audience in audiences.audiences_of(stored.sop).items():
-                key = stored.id if name in ("customers", "staff") or stored.sop.kind.value == "group" else f"{stored.id}:{name}"
+                key = (
+                    stored.id
+                    if name in ("customers", "staff") or stored.sop.kind.value == "group"
+                    else f"{stored.id}:{name}"
+                )
                 ours, count = best_of(args.runs, lambda: audiences.count(conn, audience, now_us))
                 floor_sql = floors.get(key)
-                floor, floor_count = best_of(args.runs, lambda: conn.execute(sa.text(floor_sql), params).scalar_one()) if floor_sql else (float("nan"), None)
+                floor, floor_count = (
+                    best_of(args.runs, lambda: conn.execute(sa.text(floor_sql), params).scalar_one())
+                    if floor_sql
+                    else (float("nan"), None)
+                )
                 rows.append({"audience": key, "count": count, "floor_count": floor_count,
                              "seconds": round(ours, 3), "floor_seconds": round(floor, 3)})  # fmt: skip
                 flag = "" if floor_count in (None, count) else "  ← COUNTS DIFFER"

@@ -28,7 +28,7 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
     sale_from, sale_to = _instant("2026-06-01T00:00:00+08:00"), _instant("2026-06-19T00:00:00+08:00")
     median = "AVG(gap)"
     return {
-        "unbound-revisit": f"""SELECT count(*) FROM customers c
+        "unbound-revisit": """SELECT count(*) FROM customers c
             WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'friend_added' AND at <= :now - 7 * :day)
               AND c.id NOT IN (SELECT customer_id FROM events WHERE type = 'account_bound' AND at <= :now)""",
         "invite-to-group": f"""SELECT count(*) FROM customers c

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyu.store.migrate import current_revision, head_revision, upgrade_if_needed
