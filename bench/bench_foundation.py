@@ -11,17 +11,20 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from floor_sql import floor_queries
 from siyu.core.timeutil import US_PER_DAY, local_day, to_us
-from siyu.demo.generate import IMPORT_ORDER, write_demo
+from siyu.demo.generate import FILE_NAMES, IMPORT_ORDER, write_demo
 from siyu.demo.world import DemoSpec
 from siyu.ingest.service import import_file
 from siyu.services import audiences, sops
@@ -39,7 +42,11 @@ def peak_mib() -> tuple[float, float]:
     return own, children
 
 
-def best_of(runs: int, work: callable) -> tuple[float, object]:  # type: ignore[valid-type]
+def scalar(conn: Connection, statement: str, params: dict[str, int]) -> object:
+    return conn.execute(sa.text(statement), params).scalar_one()
+
+
+def best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
     best, value = float("inf"), None
     for _ in range(runs):
         started = time.perf_counter()
@@ -86,27 +93,17 @@ def main() -> None:
         imports: dict[str, dict[str, float]] = {}
         for kind in IMPORT_ORDER:
             started = time.perf_counter()
-            result = import_file(engine, kind, data / {"staff": "staff.csv", "customers": "customers.jsonl",
-                                                        "groups": "groups.jsonl", "members": "members.csv",
-                                                        "tags": "tags.csv", "events": "events.jsonl"}[kind])  # fmt: skip
+            result = import_file(engine, kind, data / FILE_NAMES[kind])
             seconds = time.perf_counter() - started
-            imports[kind] = {
-                "rows": result.rows,
-                "seconds": round(seconds, 2),
-                "rows_per_second": round(result.rows / seconds),
-            }
-            print(
-                f"imported {kind}: {result.rows:,} rows in {seconds:.1f} s ({result.rows / seconds:,.0f}/s)", flush=True
-            )
+            rate = result.rows / seconds
+            imports[kind] = {"rows": result.rows, "seconds": round(seconds, 2), "rows_per_second": round(rate)}
+            print(f"imported {kind}: {result.rows:,} rows in {seconds:.1f} s ({rate:,.0f}/s)", flush=True)
         report["import"] = imports
     else:
         engine = create_engine(url)
 
     with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("ANALYZE")
-        else:
-            conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("ANALYZE")
     pack = SCENARIOS if SCENARIOS.is_dir() else EXAMPLES
     with engine.begin() as conn:
         sops.apply(conn, [pack], now_us=to_us(now))
@@ -119,18 +116,13 @@ def main() -> None:
     with engine.connect() as conn:
         for stored in sops.all_latest(conn):
             for name, audience in audiences.audiences_of(stored.sop).items():
-                key = (
-                    stored.id
-                    if name in ("customers", "staff") or stored.sop.kind.value == "group"
-                    else f"{stored.id}:{name}"
-                )
-                ours, count = best_of(args.runs, lambda: audiences.count(conn, audience, now_us))
+                main = name in ("customers", "staff") or stored.sop.kind.value == "group"
+                key = stored.id if main else f"{stored.id}:{name}"
+                ours, count = best_of(args.runs, partial(audiences.count, conn, audience, now_us))
                 floor_sql = floors.get(key)
-                floor, floor_count = (
-                    best_of(args.runs, lambda: conn.execute(sa.text(floor_sql), params).scalar_one())
-                    if floor_sql
-                    else (float("nan"), None)
-                )
+                floor, floor_count = (float("nan"), None)
+                if floor_sql:
+                    floor, floor_count = best_of(args.runs, partial(scalar, conn, floor_sql, params))
                 rows.append({"audience": key, "count": count, "floor_count": floor_count,
                              "seconds": round(ours, 3), "floor_seconds": round(floor, 3)})  # fmt: skip
                 flag = "" if floor_count in (None, count) else "  ← COUNTS DIFFER"
