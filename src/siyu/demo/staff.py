@@ -77,9 +77,10 @@ def build_staff(seed: int, customers: int) -> StaffList:
             managers.append(staff_id)
         elif role == GUIDE:
             manager = managers[(number - 2) % len(managers)]
+            first_guide = not any(GUIDE in member.roles for member in members)
             draw = rng.random()
-            tags = ("金牌导购",) if draw < 0.2 else ("新人",) if draw < 0.35 else ()
-            if rng.random() < 0.1:
+            tags = ("金牌导购",) if draw < 0.2 or first_guide else ("新人",) if draw < 0.35 else ()
+            if rng.random() < 0.1 or first_guide:  # the first guide also hosts the live streams
                 tags = (*tags, "直播主播")
         else:
             manager = lead.id
