@@ -13,7 +13,9 @@ def _text(dialect: str, key: str) -> str:
 
 
 def _number(dialect: str, key: str) -> str:
-    return f"(properties ->> '{key}')::numeric" if dialect == "postgresql" else f"json_extract(properties, '$.{key}')"
+    if dialect == "postgresql":
+        return f"(properties ->> '{key}')::numeric"
+    return f"json_extract(properties, '$.\"{key}\"')"
 
 
 def _instant(text: str) -> int:
@@ -68,22 +70,26 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
             WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
                            AND at >= :now - 8 * :day AND at < :now - 7 * :day
                            AND {_text(dialect, "sku")} = 'WELFARE-PACK')""",
-        "high-spender-survey": f"""SELECT count(*) FROM customers c
-            WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
-                           AND at >= :now - 365 * :day AND at <= :now
-                           GROUP BY customer_id HAVING sum({_number(dialect, "amount")}) >= 2000)
-              AND c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
-                           AND at >= :now - 8 * :day AND at < :now - 7 * :day)""",
-        "repurchase-reminder": f"""WITH purchases AS (
-                SELECT customer_id, day, LAG(day) OVER (PARTITION BY customer_id ORDER BY at, id) AS previous
+        "high-spender-survey": f"""SELECT count(*) FROM (
+                SELECT customer_id FROM events
+                WHERE type = 'order_paid' AND at >= :now - 365 * :day AND at <= :now
+                  AND customer_id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
+                                      AND at >= :now - 8 * :day AND at < :now - 7 * :day)
+                GROUP BY customer_id HAVING sum({_number(dialect, "amount")}) >= 2000)""",
+        "repurchase-reminder": f"""WITH purchases AS MATERIALIZED (
+                SELECT customer_id, day, LAG(day) OVER (PARTITION BY customer_id ORDER BY at) AS previous
                 FROM events WHERE type = 'order_paid' AND at <= :now AND {_text(dialect, "product")} = '润肤霜'),
-            gaps AS (SELECT customer_id, day - previous AS gap FROM purchases WHERE previous IS NOT NULL),
+            gaps AS MATERIALIZED (SELECT customer_id, day - previous AS gap FROM purchases WHERE previous IS NOT NULL),
             ranked AS (SELECT customer_id, gap, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY gap) AS rank,
                               COUNT(*) OVER (PARTITION BY customer_id) AS size FROM gaps),
             own AS (SELECT customer_id, {median} AS cycle FROM ranked
                     WHERE size >= 2 AND rank IN ((size + 1) / 2, (size + 2) / 2) GROUP BY customer_id),
-            everyone AS (SELECT gap, ROW_NUMBER() OVER (ORDER BY gap) AS rank, COUNT(*) OVER () AS size FROM gaps),
-            brand AS (SELECT {median} AS cycle FROM everyone WHERE rank IN ((size + 1) / 2, (size + 2) / 2)),
+            histogram AS (SELECT gap, count(*) AS size FROM gaps GROUP BY gap),
+            running AS (SELECT gap, CAST(SUM(size) OVER (ORDER BY gap) AS BIGINT) AS upto,
+                               CAST(SUM(size) OVER () AS BIGINT) AS total FROM histogram),
+            brand AS (SELECT ((SELECT min(gap) FROM running WHERE upto >= (total + 1) / 2)
+                            + (SELECT min(gap) FROM running WHERE upto >= (total + 2) / 2)) / 2.0 AS cycle
+                      FROM running LIMIT 1),
             last AS (SELECT customer_id, MAX(day) AS last_day FROM purchases GROUP BY customer_id)
             SELECT count(*) FROM last LEFT JOIN own ON own.customer_id = last.customer_id
             WHERE :today - last.last_day >= COALESCE(own.cycle, (SELECT cycle FROM brand))""",
