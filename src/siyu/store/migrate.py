@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -33,9 +34,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+MIGRATION_LOCK = 0x5179_0001  # advisory lock key: one migrating process at a time on PostgreSQL
+
+
 def upgrade_if_needed(engine: Engine) -> bool:
-    """Migrate to head when behind; returns whether anything ran."""
-    if current_revision(engine) == head_revision(engine):
+    """Migrate to head when behind; returns whether anything ran. Several processes starting
+    together on PostgreSQL take turns, and the later ones find nothing left to do."""
+    head = head_revision(engine)
+    if current_revision(engine) == head:
         return False
-    upgrade(engine)
-    return True
+    if engine.dialect.name != "postgresql":
+        upgrade(engine)
+        return True
+    with engine.connect() as lock:
+        lock.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            if current_revision(engine) == head:
+                return False
+            upgrade(engine)
+            return True
+        finally:
+            lock.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            lock.commit()
