@@ -9,7 +9,9 @@ only spaces) means "no value".
 from __future__ import annotations
 
 import json
+import json.encoder
 import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Final
@@ -193,11 +195,26 @@ def us_of(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+def _compact_encoder() -> Callable[[object], str]:
+    """JSON text without spaces that keeps non-ASCII characters. Calls the C encoder directly when
+    there is one: JSONEncoder.encode builds a new one per call, which costs as much again."""
+    fallback = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    make: Callable[..., Callable[[object, int], Iterable[str]]] | None = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has it
+        return fallback
+
+    def refuse(value: object) -> object:
+        raise TypeError(f"{type(value).__name__} is not JSON")
+
+    chunks = make(None, refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+
+    def encode(value: object) -> str:
+        return "".join(chunks(value, 0))
+
+    return encode
 
 
-def encode_json(value: object) -> str:
-    return _encode_json(value)
+encode_json = _compact_encoder()
 
 
 def _reject_constant(constant: str) -> object:
@@ -206,6 +223,7 @@ def _reject_constant(constant: str) -> object:
 
 _decoder = json.JSONDecoder(parse_constant=_reject_constant)
 decode_json = _decoder.decode
+decode_json_prefix = _decoder.raw_decode  # (value, end): the value at the start of the text
 
 
 def properties(value: object) -> str:
@@ -222,7 +240,10 @@ def properties(value: object) -> str:
         raise FieldError(f"expected a JSON object, got {kind_name(value)}")
     if not value:
         return "{}"
-    text = encode_json(value)
+    try:
+        text = encode_json(value)
+    except ValueError:
+        raise FieldError("numbers must be finite") from None
     if "\\u0000" in text:
         raise FieldError("contains a NUL character")
     return text

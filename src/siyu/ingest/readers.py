@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from siyu.core.errors import Problem, ValidationError
-from siyu.ingest.fields import decode_json, json_error
+from siyu.ingest.fields import decode_json, decode_json_prefix, json_error
 
 Format = Literal["csv", "jsonl", "xlsx"]
 FORMATS: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl", ".xlsx": "xlsx"}
@@ -208,7 +208,7 @@ class JsonLinesSource(Source):
         self._file = _open_binary(self)
 
     def rows(self) -> Iterator[Row]:
-        decode = decode_json
+        prefix = decode_json_prefix  # skips decode()'s two whitespace regexes; the common line has none
         position = 0
         seen_any = False
         for number, raw in enumerate(self._file, 1):
@@ -219,15 +219,20 @@ class JsonLinesSource(Source):
             except UnicodeDecodeError:
                 raise self.fail(NOT_UTF8, number) from None
             try:
-                value = decode(line)
+                value, end = prefix(line)
+                if end != len(line) and line[end:].strip():
+                    raise ValueError("extra data")
             except ValueError:
-                if not line.strip():
+                try:
+                    value = decode_json(line)
+                except ValueError:
+                    if not line.strip():
+                        continue
+                    if not seen_any and line.lstrip().startswith("["):
+                        raise self.fail("expected JSON Lines (one object per line), not a JSON array") from None
+                    seen_any = True
+                    yield number, BadRow(f"invalid JSON: {self._json_fault(line)}", line.rstrip("\r\n"))
                     continue
-                if not seen_any and line.lstrip().startswith("["):
-                    raise self.fail("expected JSON Lines (one object per line), not a JSON array") from None
-                seen_any = True
-                yield number, BadRow(f"invalid JSON: {self._json_fault(line)}", line.rstrip("\r\n"))
-                continue
             if type(value) is dict:
                 seen_any = True
                 yield number, value

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from siyu.core.errors import ValidationError
+from siyu.ingest import service
 from siyu.ingest.service import import_file
 from tests.integration.ingest import state
 from tests.integration.ingest.seed import seed
@@ -79,3 +80,17 @@ def test_unknown_references_in_links(engine: Engine, tmp_path: Path) -> None:
         f'{path}:3:customer: unknown customer "c9" (import customers first)',
     ]
     assert state.members(engine) == []
+
+
+def test_reading_stops_after_too_many_problems(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "MAX_PROBLEMS", 3)
+    monkeypatch.setattr(service, "BATCH_ROWS", 2)
+    path = tmp_path / "tags.csv"
+    path.write_text("customer,tag\n" + ",x\n" * 10, encoding="utf-8")
+    assert problems(engine, "tags", path) == [
+        f"{path}:2:customer: required",
+        f"{path}:3:customer: required",
+        f"{path}:4:customer: required",
+        f"{path}:5:customer: required",
+        f"{path}: stopped after 3 problems",
+    ]

@@ -43,6 +43,14 @@ def test_bad_lines_are_bad_rows(tmp_path: Path) -> None:
     ]
 
 
+def test_spaces_around_an_object_and_data_after_it(tmp_path: Path) -> None:
+    data = b'  {"id": "c1"}  \r\n{"id": "c2"} x\n'
+    assert read(write(tmp_path / "c.jsonl", data)) == [
+        (1, {"id": "c1"}),
+        (2, BadRow("invalid JSON: Extra data at column 14", '{"id": "c2"} x')),
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "where", "message"),
     [

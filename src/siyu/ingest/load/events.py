@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.ingest.kinds import EventRecord
 from siyu.ingest.load.outcome import Outcome
-from siyu.ingest.load.sql import BatchInsert, batches, resolve, unknown
+from siyu.ingest.load.sql import BatchInsert, IdCache, batches, unknown
 from siyu.store.tables import chat_groups, customers, events
 
 COLUMNS = ("external_id", "type", "customer_id", "group_id", "at", "day", "properties")
@@ -35,11 +35,13 @@ class EventLoader:
         self.conn = conn
         self.insert = BatchInsert(conn, events, COLUMNS, conflict=("external_id",))
         self.first_new_id = (conn.scalar(sa.select(sa.func.max(events.c.id))) or 0) + 1
+        self.customers = IdCache(conn, customers)
+        self.groups = IdCache(conn, chat_groups)
 
     def load(self, records: list[EventRecord]) -> Outcome:
         out = Outcome()
-        customer_ids = resolve(self.conn, customers, {r[3] for r in records if r[3] is not None})
-        group_ids = resolve(self.conn, chat_groups, {r[4] for r in records if r[4] is not None})
+        customer_ids = self.customers.lookup({r[3] for r in records if r[3] is not None})
+        group_ids = self.groups.lookup({r[4] for r in records if r[4] is not None})
         rows: list[tuple[Any, ...]] = []
         written: list[EventRecord] = []
         for record in records:

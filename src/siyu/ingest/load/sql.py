@@ -27,13 +27,42 @@ def batches(items: Sequence[T], size: int = BATCH_IDS) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def placeholder(conn: Connection) -> str:
+    """The driver's positional parameter marker (drivers' SQL skips SQLAlchemy's per-value work)."""
+    return "?" if conn.dialect.paramstyle in ("qmark", "numeric") else "%s"
+
+
 def resolve(conn: Connection, table: sa.Table, external_ids: Collection[str]) -> dict[str, int]:
     """Internal ids of the given external ids that exist (absent ones are simply missing)."""
     found: dict[str, int] = {}
-    query = sa.select(table.c.external_id, table.c.id)
+    name = conn.dialect.identifier_preparer.format_table(table)
+    mark = placeholder(conn)
     for part in batches(list(external_ids)):
-        found.update((e, i) for e, i in conn.execute(query.where(table.c.external_id.in_(part))))
+        sql = f"SELECT external_id, id FROM {name} WHERE external_id IN ({', '.join([mark] * len(part))})"
+        found.update(conn.exec_driver_sql(sql, tuple(part)).all())
     return found
+
+
+class IdCache:
+    """External ids → ids of one table, remembered across the batches of one import (bounded: it
+    starts over past `limit` entries), so that a big events file asks the database about each
+    customer about once rather than once per batch."""
+
+    def __init__(self, conn: Connection, table: sa.Table, limit: int = 200_000) -> None:
+        self.conn = conn
+        self.table = table
+        self.limit = limit
+        self.known: dict[str, int] = {}
+
+    def lookup(self, external_ids: set[str]) -> dict[str, int]:
+        """The known ids among these (unknown ones are absent, and asked again next time)."""
+        missing = external_ids - self.known.keys()
+        if missing:
+            if len(self.known) + len(missing) > self.limit:
+                self.known = {}
+                missing = external_ids
+            self.known.update(resolve(self.conn, self.table, missing))
+        return self.known
 
 
 class BatchInsert:
