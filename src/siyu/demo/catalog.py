@@ -176,6 +176,8 @@ MEAL_SHAKE = Product("代餐奶昔", "DCNX-10", (15_900, 19_900), (14, 28))
 WELFARE_PACK = Product("福利包", "WELFARE-PACK", (990, 1_990), (0, 0))
 COURSE = Product("护肤进阶正式课", "KC-PRO-21D", (99_900, 99_900), (0, 0))
 
+PRODUCTS = (MOISTURISER, CLEANSER, SERUM, BODY_LOTION, PET_FOOD, MEAL_SHAKE, WELFARE_PACK, COURSE)
+
 # (product, probability that a buying customer buys it regularly)
 SKINCARE_PRODUCTS = ((MOISTURISER, 0.62), (CLEANSER, 0.38), (SERUM, 0.24), (BODY_LOTION, 0.3))
 

@@ -18,7 +18,7 @@ DAY = 86_400
 HOUR = 3_600
 MINUTE = 60
 
-_TIMES_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)]
+TIMES_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)]
 
 
 def _offset_text(offset: timedelta) -> str:
@@ -43,7 +43,8 @@ class Clock:
         self._day_prefix: dict[int, tuple[str, str]] = {}
         self._compact: dict[int, str] = {}
 
-    def _prefix(self, day: int) -> tuple[str, str]:
+    def day_prefix(self, day: int) -> tuple[str, str]:
+        """(`2026-06-18T`, `+08:00`): the date part of an instant on `day` and the zone's offset."""
         cached = self._day_prefix.get(day)
         if cached is None:
             moment = datetime.combine(from_day_number(day), datetime.min.time())
@@ -55,12 +56,12 @@ class Clock:
     def iso(self, t: int) -> str:
         """Wall seconds → `2026-06-18T20:13:05+08:00`."""
         day, second = divmod(t, DAY)
-        prefix, offset = self._day_prefix.get(day) or self._prefix(day)
-        return prefix + _TIMES_OF_DAY[second] + offset
+        prefix, offset = self._day_prefix.get(day) or self.day_prefix(day)
+        return prefix + TIMES_OF_DAY[second] + offset
 
     def date_text(self, day: int) -> str:
         """`2026-06-18`."""
-        return self._prefix(day)[0][:-1]
+        return self.day_prefix(day)[0][:-1]
 
     def compact_date(self, day: int) -> str:
         """`20260618`."""

@@ -116,7 +116,7 @@ class _Life:
         span = max(self.now_s - start, 1)
         hello = f'{{"staff":{staff},"text":{js(HELLO_TEXT)}}}'
         journey.add(start + between(rng, 60, 3600), MESSAGE_SENT, hello)
-        for _ in range(pick(rng, (0, 1, 1, 2, 2, 3))):
+        for _ in range(pick(rng, (0, 0, 1, 1, 2, 3))):
             t = at_hour(rng, (start + below(rng, span)) // DAY, WORK_HOURS)
             text = js(pick(rng, SENT_TEXTS))
             journey.add(max(t, start), MESSAGE_SENT, f'{{"staff":{staff},"text":{text}}}')

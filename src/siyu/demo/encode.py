@@ -7,10 +7,10 @@ import io
 import json
 from typing import Any
 
-from siyu.demo.clock import Clock
+from siyu.demo.clock import DAY, TIMES_OF_DAY, Clock
 from siyu.demo.customer import Customer
 from siyu.demo.groups import Group
-from siyu.demo.ids import customer_id, event_id
+from siyu.demo.ids import customer_id
 from siyu.demo.staff import StaffMember
 
 STAFF_HEADER = "id,name,roles,manager,tags\n"
@@ -60,17 +60,22 @@ def customer_line(customer: Customer, clock: Clock) -> str:
     return _json_line(row)
 
 
-def event_lines(customer: Customer, clock: Clock) -> list[str]:
-    index = customer.profile.index
-    who = f'"customer":"{customer_id(index)}"'
-    iso = clock.iso
+def event_lines(customer: Customer, clock: Clock) -> str:
+    """The customer's events, one JSON object a line (ids `ev<customer>-<n>` in time order)."""
+    number = f"{customer.profile.index + 1:07d}"
+    head = f'{{"id":"ev{number}-'
+    who = f'"customer":"wm{number}"'
+    prefix_of = clock.day_prefix
+    times = TIMES_OF_DAY
     lines = []
-    for number, (t, kind, group, properties) in enumerate(customer.events, start=1):
+    for count, (t, kind, group, properties) in enumerate(customer.events, start=1):
+        day, second = divmod(t, DAY)
+        date, offset = prefix_of(day)
         where = f'{who},"group":"{group}"' if group else who
         lines.append(
-            f'{{"id":"{event_id(index, number)}","type":"{kind}",{where},"at":"{iso(t)}","properties":{properties}}}\n'
+            f'{head}{count:03d}","type":"{kind}",{where},"at":"{date}{times[second]}{offset}","properties":{properties}}}\n'
         )
-    return lines
+    return "".join(lines)
 
 
 def member_lines(customer: Customer) -> list[str]:

@@ -75,11 +75,10 @@ def _write_customers(world: World, start: int, stop: int, out: dict[str, IO[str]
         out["members"].writelines(members)
         tags = tag_lines(customer)
         out["tags"].writelines(tags)
-        events = event_lines(customer, clock)
-        out["events"].writelines(events)
+        out["events"].write(event_lines(customer, clock))
         counts["members"] += len(members)
         counts["tags"] += len(tags)
-        counts["events"] += len(events)
+        counts["events"] += len(customer.events)
         for _, kind, _, _ in customer.events:
             counts["type:" + kind] += 1
     counts["customers"] += stop - start

@@ -1,14 +1,16 @@
 """A buying customer's order history: each product on the customer's own rhythm (a cycle
 drawn per customer and product, with jitter), stock-up orders in the 618 and 双11 windows,
-welfare packs (WELFARE-PACK), coupons used at checkout and a few refunds."""
+welfare packs (WELFARE-PACK), coupons used at checkout and a few refunds.
+
+This is the hot loop of the generator (about half of all events are orders and what comes with
+them), so the JSON fragments of products and shops are built once and draws are inlined."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
-from siyu.demo.catalog import COUPONS, SHOP_CODES, SHOPS, WELFARE_PACK, Product
-from siyu.demo.clock import DAY, Clock
+from siyu.demo.catalog import COUPONS, PRODUCTS, SHOP_CODES, SHOPS, WELFARE_PACK, Product
+from siyu.demo.clock import DAY, HOUR, Clock
 from siyu.demo.daytime import ORDER_HOURS, at_hour, days
 from siyu.demo.draws import below, between, pick
 from siyu.demo.journey import COUPON_REDEEMED, ORDER_PAID, ORDER_REFUNDED, Journey
@@ -21,75 +23,85 @@ REFUND_SHARE = 0.03
 WELFARE_ADD_ON_SHARE = 0.1
 SALE_BUY_SHARE = 0.5
 REFUND_REASONS = ("不想要了", "发错货", "过敏不适用", "物流太慢", "重复下单")
+DISCOUNTS = (1.0, 1.0, 0.95, 0.9)
+SALE_DISCOUNTS = (0.8, 0.85, 0.75)
+
+_PRODUCT_JSON = {product.sku: f'"sku":{js(product.sku)},"product":{js(product.name)}' for product in PRODUCTS}
+_SHOP_JSON = {shop: (SHOP_CODES[shop], f'"shop":{js(shop)}') for shop in SHOPS}
 
 
-@dataclass
 class OrderBook:
-    """Writes orders into a journey and remembers what was paid (fen, wall seconds)."""
+    """Writes orders into a journey and remembers what was paid: (wall seconds, fen)."""
 
-    rng: random.Random
-    clock: Clock
-    journey: Journey
-    index: int
-    primary_shop: str
-    paid: list[tuple[int, int]] = field(default_factory=list)
-    _count: int = 0
+    __slots__ = ("_count", "_number", "clock", "journey", "paid", "primary_shop", "rng")
 
-    def _shop(self) -> str:
-        if self.rng.random() < PRIMARY_SHOP_SHARE:
-            return self.primary_shop
-        return pick(self.rng, SHOPS)
+    def __init__(self, rng: random.Random, clock: Clock, journey: Journey, index: int, primary_shop: str) -> None:
+        self.rng = rng
+        self.clock = clock
+        self.journey = journey
+        self.primary_shop = primary_shop
+        self.paid: list[tuple[int, int]] = []
+        self._number = f"{index + 1:07d}"
+        self._count = 0
 
     def buy(self, t: int, product: Product, unit_fen: int, quantity: int, discount: float) -> None:
-        rng = self.rng
-        self._count += 1
-        shop = self._shop()
-        compact = self.clock.compact_date(t // DAY)
-        order_id = f"{SHOP_CODES[shop]}{compact}{self.index + 1:07d}{self._count:03d}"
-        fen = round(unit_fen * quantity * discount)
-        properties = (
-            f'{{"order_id":"{order_id}","amount":{money(fen)},"sku":{js(product.sku)},'
-            f'"product":{js(product.name)},"shop":{js(shop)},"quantity":{quantity}}}'
-        )
-        if not self.journey.add(t, ORDER_PAID, properties):
+        """An order at `t` (nothing if `t` is after now), maybe with a coupon, a refund, a welfare pack."""
+        journey = self.journey
+        if t > journey.now_s:
             return
+        random = self.rng.random
+        self._count += 1
+        shop = self.primary_shop if random() < PRIMARY_SHOP_SHARE else SHOPS[int(random() * len(SHOPS))]
+        code, shop_json = _SHOP_JSON[shop]
+        order_id = f"{code}{self.clock.compact_date(t // DAY)}{self._number}{self._count:03d}"
+        fen = round(unit_fen * quantity * discount)
+        journey.events.append(
+            (
+                t,
+                ORDER_PAID,
+                "",
+                f'{{"order_id":"{order_id}","amount":{money(fen)},{_PRODUCT_JSON[product.sku]},'
+                f'{shop_json},"quantity":{quantity}}}',
+            )
+        )
         self.paid.append((t, fen))
-        if rng.random() < COUPON_SHARE:
-            coupon, value = pick(rng, COUPONS)
-            self.journey.add(
-                t - between(rng, 5, 120),
+        if random() < COUPON_SHARE:
+            coupon, value = COUPONS[int(random() * len(COUPONS))]
+            journey.add(
+                t - 5 - int(random() * 115),
                 COUPON_REDEEMED,
                 f'{{"coupon":{js(coupon)},"amount":{money(value)},"order_id":"{order_id}"}}',
             )
-        if rng.random() < REFUND_SHARE:
-            reason = pick(rng, REFUND_REASONS)
-            self.journey.add(
-                t + days(rng.uniform(1, 10)),
+        if random() < REFUND_SHARE:
+            reason = pick(self.rng, REFUND_REASONS)
+            journey.add(
+                t + days(self.rng.uniform(1, 10)),
                 ORDER_REFUNDED,
                 f'{{"order_id":"{order_id}","amount":{money(fen)},"reason":{js(reason)}}}',
             )
-        if product is not WELFARE_PACK and rng.random() < WELFARE_ADD_ON_SHARE:
-            self.welfare_pack(t + between(rng, 60, 900))
+        if product is not WELFARE_PACK and random() < WELFARE_ADD_ON_SHARE:
+            self.welfare_pack(t + between(self.rng, 60, 900))
 
     def welfare_pack(self, t: int) -> None:
-        low, high = WELFARE_PACK.price
-        self.buy(t, WELFARE_PACK, pick(self.rng, (low, high)), 1, 1.0)
+        self.buy(t, WELFARE_PACK, pick(self.rng, WELFARE_PACK.price), 1, 1.0)
 
 
 def regular_orders(book: OrderBook, products: list[Product], first: int, until: int) -> dict[str, int]:
     """Each product on its own cycle from `first` to `until`; returns each product's unit price."""
     rng = book.rng
+    random = rng.random
     prices: dict[str, int] = {}
     for number, product in enumerate(products):
         low, high = product.price
         unit = low + 100 * below(rng, (high - low) // 100 + 1)
         prices[product.name] = unit
         cycle = between(rng, product.cycle[0], product.cycle[1] + 1)
-        t = first if number == 0 else first + days(rng.uniform(0, cycle))
+        t = first if number == 0 else first + days(random() * cycle)
         while t <= until:
-            quantity = 2 if rng.random() < 0.08 else 1
-            book.buy(at_hour(rng, t // DAY, ORDER_HOURS), product, unit, quantity, pick(rng, (1.0, 1.0, 0.95, 0.9)))
-            t += days(max(1.0, cycle * rng.uniform(0.85, 1.2)))
+            at = t // DAY * DAY + ORDER_HOURS[int(random() * 100)] * HOUR + int(random() * HOUR)
+            quantity = 2 if random() < 0.08 else 1
+            book.buy(at, product, unit, quantity, DISCOUNTS[int(random() * len(DISCOUNTS))])
+            t += int(max(1.0, cycle * (0.85 + 0.35 * random())) * DAY)
     return prices
 
 
@@ -113,6 +125,6 @@ def sale_orders(
             day = between(rng, max(window.start, first) // DAY, window.end // DAY)
         t = max(at_hour(rng, day, ORDER_HOURS), first)
         product = pick(rng, products)
-        book.buy(t, product, prices[product.name], 2, pick(rng, (0.8, 0.85, 0.75)))
+        book.buy(t, product, prices[product.name], 2, pick(rng, SALE_DISCOUNTS))
         if rng.random() < 0.35:
             book.welfare_pack(t + between(rng, 60, 900))

@@ -37,6 +37,12 @@ def test_every_event_is_in_the_past_with_a_local_offset(demo: Demo) -> None:
 def test_ids_are_unique(demo: Demo) -> None:
     ids = [e.id for e in demo.events]
     assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"ev\d{7}-\d{3}", i) for i in ids)
+    for customer, events in demo.by_customer.items():
+        numbers = [int(e.id.rsplit("-", 1)[1]) for e in events]
+        assert numbers == list(range(1, len(events) + 1)), customer
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        assert {e.id[2:9] for e in events} == {customer[2:]}
     orders = [e.properties["order_id"] for e in demo.events if e.type == "order_paid"]
     assert len(set(orders)) == len(orders)
     assert len({s["id"] for s in demo.staff}) == len(demo.staff)
