@@ -86,6 +86,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="siyu-bench-") as scratch:
         directory = args.dir or Path(scratch)
         directory.mkdir(parents=True, exist_ok=True)
+        for leftover in directory.glob("bench.db*"):
+            leftover.unlink()
         engine = create_engine(args.db or f"sqlite:///{directory / 'bench.db'}")
         customers_file, events_file = directory / "customers.jsonl", directory / "events.jsonl"
         started = time.perf_counter()

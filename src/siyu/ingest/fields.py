@@ -27,8 +27,8 @@ YEARS = (1900, 2999)  # event instants outside are typos, and would overflow loc
 LIST_SEPARATOR = ";"
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_US_PER_HOUR = 3_600_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+US_PER_HOUR = 3_600_000_000
 
 
 class FieldError(ValueError):
@@ -191,7 +191,7 @@ def instant_us(value: object) -> int:
 
 def us_of(moment: datetime) -> int:
     """An aware datetime as microseconds since the epoch (exact, faster than timeutil.to_us)."""
-    delta = moment - _EPOCH
+    delta = moment - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
@@ -261,21 +261,21 @@ class LocalDays:
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
-        self._offsets: dict[int, int | None] = {}
+        self.offsets: dict[int, int | None] = {}  # UTC hour → offset in µs, None when it changes
 
     def __call__(self, us: int) -> int:
-        hour = us // _US_PER_HOUR
+        hour = us // US_PER_HOUR
         try:
-            offset = self._offsets[hour]
+            offset = self.offsets[hour]
         except KeyError:
-            offset = self._offsets[hour] = self._hour_offset(hour)
+            offset = self.offsets[hour] = self._hour_offset(hour)
         if offset is None:
             return local_day(us, self.zone)
         return (us + offset) // US_PER_DAY
 
     def _hour_offset(self, hour: int) -> int | None:
-        start = from_us(hour * _US_PER_HOUR, self.zone).utcoffset()
-        end = from_us((hour + 1) * _US_PER_HOUR - 1, self.zone).utcoffset()
+        start = from_us(hour * US_PER_HOUR, self.zone).utcoffset()
+        end = from_us((hour + 1) * US_PER_HOUR - 1, self.zone).utcoffset()
         if start is None or start != end:
             return None
         return start // timedelta(microseconds=1)

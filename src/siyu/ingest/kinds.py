@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Final, TypeVar
 
+from siyu.core.timeutil import US_PER_DAY
 from siyu.core.values import AttrValue
 from siyu.ingest import fields
 from siyu.ingest.fields import MISSING, FieldError, Missing
@@ -274,9 +275,11 @@ def event_validator(zone: tzinfo) -> Callable[[int, Values], EventRecord | list[
     through validate_event for its faults."""
     local_day = fields.LocalDays(zone)
     known = EVENTS.known
+    offsets = local_day.offsets
     fromisoformat = datetime.fromisoformat
-    us_of = fields.us_of
-    properties = fields.properties
+    encode_json = fields.encode_json
+    epoch = fields.EPOCH
+    hour_us, day_us = fields.US_PER_HOUR, US_PER_DAY
     years = range(fields.YEARS[0], fields.YEARS[1] + 1)
 
     def slow(row: int, values: Values) -> EventRecord | list[Fault]:
@@ -318,12 +321,22 @@ def event_validator(zone: tzinfo) -> Callable[[int, Values], EventRecord | list[
         if moment.tzinfo is None or moment.year not in years:
             return slow(row, values)
         props = values.get("properties")
-        try:
-            props_json = "{}" if props is None or props == "" else properties(props)
-        except FieldError:
+        if type(props) is dict and props:
+            try:
+                props_json = encode_json(props)
+            except ValueError:
+                return slow(row, values)
+            if "\\u0000" in props_json:
+                return slow(row, values)
+        elif props is None or props == {}:
+            props_json = "{}"
+        else:
             return slow(row, values)
-        us = us_of(moment)
-        return (row, external_id, kind, customer, group, us, local_day(us), props_json)
+        delta = moment - epoch  # fields.us_of, inlined
+        us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        offset = offsets.get(us // hour_us)
+        day = local_day(us) if offset is None else (us + offset) // day_us
+        return (row, external_id, kind, customer, group, us, day, props_json)
 
     return validate
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.ingest.kinds import EventRecord
 from siyu.ingest.load.outcome import Outcome
-from siyu.ingest.load.sql import BatchInsert, IdCache, batches, unknown
+from siyu.ingest.load.sql import BatchInsert, IdCache, batches, placeholder, unknown
 from siyu.store.tables import chat_groups, customers, events
 
 COLUMNS = ("external_id", "type", "customer_id", "group_id", "at", "day", "properties")
@@ -35,6 +35,7 @@ class EventLoader:
         self.conn = conn
         self.insert = BatchInsert(conn, events, COLUMNS, conflict=("external_id",))
         self.first_new_id = (conn.scalar(sa.select(sa.func.max(events.c.id))) or 0) + 1
+        self.stored = 0  # events this import has stored so far
         self.customers = IdCache(conn, customers)
         self.groups = IdCache(conn, chat_groups)
 
@@ -61,7 +62,8 @@ class EventLoader:
             written.append(record)
         out.inserted = self.insert.run(rows)
         out.unchanged = len(rows) - out.inserted
-        if out.unchanged:
+        self.stored += out.inserted
+        if out.unchanged and self.stored:  # a skipped row may repeat one this import stored
             repeats = self._differing_repeats(rows, written)
             out.faults.extend(repeats)
             out.unchanged -= len(repeats)
@@ -70,18 +72,15 @@ class EventLoader:
     def _differing_repeats(self, rows: list[tuple[Any, ...]], written: list[EventRecord]) -> list[tuple[int, str, str]]:
         """Rows whose id this import already stored from another row with different content."""
         stored: dict[str, tuple[Stored, Any]] = {}
-        query = sa.select(
-            events.c.external_id,
-            events.c.type,
-            events.c.customer_id,
-            events.c.group_id,
-            events.c.at,
-            sa.type_coerce(events.c.properties, sa.Text),
-        ).where(events.c.id >= self.first_new_id)
+        mark = placeholder(self.conn)
+        columns = "external_id, type, customer_id, group_id, at, properties"
         ids = sorted({row[0] for row in rows})
         for part in batches(ids):
-            for external_id, kind, customer_id, group_id, at, properties in self.conn.execute(
-                query.where(events.c.external_id.in_(part))
+            sql = (
+                f"SELECT {columns} FROM events WHERE id >= {mark} AND external_id IN ({', '.join([mark] * len(part))})"
+            )
+            for external_id, kind, customer_id, group_id, at, properties in self.conn.exec_driver_sql(
+                sql, (self.first_new_id, *part)
             ):
                 stored[external_id] = ((kind, customer_id, group_id, at), properties)
         faults = []
