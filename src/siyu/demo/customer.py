@@ -119,7 +119,7 @@ class _Life:
         for _ in range(pick(rng, (0, 0, 1, 1, 2, 3))):
             t = at_hour(rng, (start + below(rng, span)) // DAY, WORK_HOURS)
             text = js(pick(rng, SENT_TEXTS))
-            journey.add(max(t, start), MESSAGE_SENT, f'{{"staff":{staff},"text":{text}}}')
+            journey.add(max(t, start + 600), MESSAGE_SENT, f'{{"staff":{staff},"text":{text}}}')
         texts = [pick(rng, ASK_TEXTS) for _ in range(pick(rng, (0, 0, 1, 1, 2, 3)))]
         if profile.pet is not None and rng.random() < 0.3:
             texts.append(pick(rng, PET_TEXTS))
