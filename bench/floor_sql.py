@@ -75,7 +75,7 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
                 WHERE type = 'order_paid' AND at >= :now - 365 * :day AND at <= :now
                   AND customer_id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
                                       AND at >= :now - 8 * :day AND at < :now - 7 * :day)
-                GROUP BY customer_id HAVING sum({_number(dialect, "amount")}) >= 2000)""",
+                GROUP BY customer_id HAVING sum({_number(dialect, "amount")}) >= 2000) AS spenders""",
         "repurchase-reminder": f"""WITH purchases AS MATERIALIZED (
                 SELECT customer_id, day, LAG(day) OVER (PARTITION BY customer_id ORDER BY at) AS previous
                 FROM events WHERE type = 'order_paid' AND at <= :now AND {_text(dialect, "product")} = '润肤霜'),

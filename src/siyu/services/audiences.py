@@ -43,7 +43,14 @@ def audiences_of(sop: Sop) -> dict[str, Audience]:
     }
 
 
+# PostgreSQL can only hash a large `NOT IN (subquery)` when it fits in work_mem; without that it
+# probes the subquery once per row. Audience statements get room for it, in their transaction only.
+POSTGRES_AUDIENCE_WORK_MEM = "256MB"
+
+
 def sql_context(conn: Connection, now_us: int) -> SqlContext:
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(f"SET LOCAL work_mem = '{POSTGRES_AUDIENCE_WORK_MEM}'"))
     zone = brand_settings.load(conn).zone
     return SqlContext(conn.dialect.name, Context(now_us=now_us, zone=zone))
 
@@ -70,7 +77,7 @@ def external_ids(conn: Connection, audience: Audience, now_us: int, *, limit: in
     query = sa.select(table.c.external_id).where(table.c.id.in_(sa.select(matching.c.id))).order_by(table.c.id)
     if limit is not None:
         query = query.limit(limit)
-    result = conn.execution_options(yield_per=ID_BATCH).execute(query)
+    result = conn.execute(query, execution_options={"yield_per": ID_BATCH})
     for row in result:
         yield str(row[0])
 
