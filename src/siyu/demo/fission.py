@@ -22,15 +22,20 @@ REFERRED_SHARE = 0.45  # of the friends added during the campaign window
 
 
 class Fission:
-    __slots__ = ("_blocks", "_seed", "window")
+    __slots__ = ("_blocks", "_last", "_seed", "window")
 
     def __init__(self, seed: int, window: Window, curve: AddCurve) -> None:
         self._seed = seed
         self.window = window
         self._blocks = curve.first_index_from(window.start // DAY) // BLOCK
+        self._last = (-1, -1)  # (block, its participant): customers come block by block
 
     def _participant_of(self, block: int) -> int:
-        return block * BLOCK + stable_int(self._seed, "fission", block) % BLOCK
+        last_block, participant = self._last
+        if block != last_block:
+            participant = block * BLOCK + stable_int(self._seed, "fission", block) % BLOCK
+            self._last = (block, participant)
+        return participant
 
     def _is_star_block(self, block: int) -> bool:
         return stable_unit(self._seed, "fission-star", block) < STAR_SHARE

@@ -16,9 +16,9 @@ from siyu.demo.catalog import (
     SOURCES,
     Source,
 )
+from siyu.demo.clock import DAY
 from siyu.demo.daytime import CHAT_HOURS, at_hour
 from siyu.demo.draws import below, between, pick
-from siyu.demo.hashing import stable_unit
 from siyu.demo.names import nickname, person_name
 from siyu.demo.world import World
 
@@ -83,11 +83,10 @@ def _birthday(rng: random.Random) -> date | None:
 
 def draw_profile(world: World, index: int, rng: random.Random) -> Profile:
     clock = world.clock
-    seed = world.spec.seed
     added = min(at_hour(rng, world.curve.day_of(index), CHAT_HOURS), clock.now_s)
     draw = rng.random()
     gender = "female" if draw < FEMALE_SHARE else "male" if draw < FEMALE_SHARE + MALE_SHARE else ""
-    employee = stable_unit(seed, "employee", index) < EMPLOYEE_SHARE
+    employee = rng.random() < EMPLOYEE_SHARE
     guides = world.guide_ids
     owner = pick(rng, guides)
     if employee:
@@ -107,8 +106,9 @@ def draw_profile(world: World, index: int, rng: random.Random) -> Profile:
         campaign = referrer is not None
         if campaign:
             source, channel = REFERRAL_SOURCE, REFERRAL_SOURCE.channel
-    elif source is REFERRAL_SOURCE and index > 0:
-        referrer = below(rng, index)
+    elif source is REFERRAL_SOURCE:
+        earlier = world.curve.first_index_from(added // DAY)  # friends since an earlier day
+        referrer = below(rng, earlier) if earlier > 0 else None
     pet: Pet | None = None
     if rng.random() < PET_SHARE:
         pet = Pet(
