@@ -58,51 +58,39 @@ def _share(matched: set[str], total: int) -> str:
     return "none match" if not matched else "all match" if len(matched) == total else "some match"
 
 
-def _load(engine: Engine, world: World) -> None:
+def _assert_agree(
+    engine: Engine, data: tuple[World, int], conditions: list[dict[str, Any]], target: TargetKind
+) -> None:
+    world, now = data
     with engine.begin() as conn:
         clear(conn)
         world.write(conn)
+    population = {TargetKind.customer: world.customers, TargetKind.group: world.groups, TargetKind.staff: world.staff}
+    for raw in conditions:
+        expected = _python_matches(world, now, raw, target)
+        event(f"{target.value}: {_share(expected, len(population[target]))}")
+        assert _sql_matches(engine, world, now, raw, target) == expected, raw
 
 
 @PROPERTY_SETTINGS
 @given(data=worlds(), conditions=st.lists(customer_conditions(), min_size=1, max_size=6))
 def test_customer_audiences_agree(engine: Engine, data: tuple[World, int], conditions: list[dict[str, Any]]) -> None:
-    world, now = data
-    _load(engine, world)
-    for raw in conditions:
-        expected = _python_matches(world, now, raw, TargetKind.customer)
-        event(_share(expected, len(world.customers)))
-        assert _sql_matches(engine, world, now, raw, TargetKind.customer) == expected, raw
+    _assert_agree(engine, data, conditions, TargetKind.customer)
 
 
 @PROPERTY_SETTINGS
 @given(data=worlds(), conditions=st.lists(group_conditions(), min_size=1, max_size=4))
 def test_group_audiences_agree(engine: Engine, data: tuple[World, int], conditions: list[dict[str, Any]]) -> None:
-    world, now = data
-    _load(engine, world)
-    for raw in conditions:
-        assert _sql_matches(engine, world, now, raw, TargetKind.group) == _python_matches(
-            world, now, raw, TargetKind.group
-        ), raw
+    _assert_agree(engine, data, conditions, TargetKind.group)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=worlds(), conditions=st.lists(staff_conditions(), min_size=1, max_size=4))
 def test_staff_audiences_agree(engine: Engine, data: tuple[World, int], conditions: list[dict[str, Any]]) -> None:
-    world, now = data
-    _load(engine, world)
-    for raw in conditions:
-        assert _sql_matches(engine, world, now, raw, TargetKind.staff) == _python_matches(
-            world, now, raw, TargetKind.staff
-        ), raw
+    _assert_agree(engine, data, conditions, TargetKind.staff)
 
 
 @PROPERTY_SETTINGS
 @given(data=purchase_worlds(), conditions=st.lists(repurchase_conditions(), min_size=1, max_size=4))
 def test_repurchase_cycles_agree(engine: Engine, data: tuple[World, int], conditions: list[dict[str, Any]]) -> None:
-    world, now = data
-    _load(engine, world)
-    for raw in conditions:
-        expected = _python_matches(world, now, raw, TargetKind.customer)
-        event(_share(expected, len(world.customers)))
-        assert _sql_matches(engine, world, now, raw, TargetKind.customer) == expected, raw
+    _assert_agree(engine, data, conditions, TargetKind.customer)
