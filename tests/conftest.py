@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from tests.support.cli import Siyu, siyu_for
 from tests.support.databases import PostgresSchema, fresh_sqlite, iterate_schema, sqlite_template
 
 
@@ -38,3 +39,9 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     """The same test on both databases."""
     name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def siyu(engine: Engine) -> Siyu:
+    """`siyu(*args)` runs the CLI against this test's database (both databases)."""
+    return siyu_for(engine)

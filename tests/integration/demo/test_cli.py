@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from siyu.cli.app import app
 from siyu.demo.generate import FILE_NAMES
 from siyu.store import tables
+from tests.support.cli import Siyu
 
 NOW = "2026-11-22T10:00:00+08:00"
-Siyu = Callable[..., Result]
-
-
-@pytest.fixture
-def siyu(engine: Engine) -> Siyu:
-    url = engine.url.render_as_string(hide_password=False)
-    runner = CliRunner()
-
-    def run(*args: str) -> Result:
-        return runner.invoke(app, ["--db", url, *args])
-
-    return run
 
 
 def _customers(engine: Engine) -> int:

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from siyu.cli.app import app
 from tests.integration.sops.scenarios import scenario_dir, simple, snapshot, write
+from tests.support.cli import Siyu
 
 NOW = "2026-11-22T10:00:00+08:00"
-
-
-Siyu = Callable[..., Result]
-
-
-@pytest.fixture
-def siyu(engine: Engine) -> Siyu:
-    url = engine.url.render_as_string(hide_password=False)
-    runner = CliRunner()
-
-    def run(*args: str) -> Result:
-        return runner.invoke(app, ["--db", url, *args])
-
-    return run
 
 
 def test_validate_the_scenario_pack() -> None:
