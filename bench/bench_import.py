@@ -17,7 +17,11 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from siyu.core.timeutil import DEFAULT_TIMEZONE
+from siyu.ingest.kinds import event_validator
+from siyu.ingest.readers import open_source
 from siyu.ingest.service import ImportReport, import_file
 from siyu.store.db import create_engine
 
@@ -60,6 +64,17 @@ def write_events(path: Path, count: int, customers: int, seed: int = 7) -> None:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def parse_only(path: Path) -> float:
+    """Seconds to read and validate the events file without a database (the Python share)."""
+    validate = event_validator(ZoneInfo(DEFAULT_TIMEZONE))
+    started = time.perf_counter()
+    with open_source(path) as source:
+        for number, values in source.rows():
+            assert isinstance(values, dict)
+            validate(number, values)
+    return time.perf_counter() - started
+
+
 def timed(label: str, run: object) -> tuple[ImportReport, float]:
     assert callable(run)
     started = time.perf_counter()
@@ -80,6 +95,7 @@ def main() -> None:
     parser.add_argument("--db", help="database URL (default: a new SQLite file in a temporary directory)")
     parser.add_argument("--dir", type=Path, help="where to write the data files (default: a temporary directory)")
     parser.add_argument("--profile", action="store_true", help="print the top functions of the event import")
+    parser.add_argument("--stages", action="store_true", help="also time reading + validating alone (no database)")
     parser.add_argument("--again", action="store_true", help="also time a second import of the same file")
     args = parser.parse_args()
 
@@ -108,6 +124,12 @@ def main() -> None:
         if profiler is not None:
             profiler.disable()
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(25)
+        if args.stages:
+            parse_seconds = parse_only(events_file)
+            print(
+                f"read + validate alone: {args.events / parse_seconds:,.0f} rows/s "
+                f"({parse_seconds:.2f} s of the {seconds:.2f} s import)"
+            )
         if args.again:
             timed("events again (all already present)", lambda: import_file(engine, "events", events_file))
         engine.dispose()

@@ -28,6 +28,14 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _customer_rows(records: list[EventRecord], customer_ids: dict[str, int]) -> list[tuple[Any, ...]] | None:
+    """The common batch in one pass: customer events whose customers all exist (None otherwise)."""
+    try:
+        return [(r[1], r[2], customer_ids[r[3] or ""], None, r[5], r[6], r[7]) for r in records]
+    except KeyError:
+        return None
+
+
 class EventLoader:
     holds_rows = False
 
@@ -42,7 +50,26 @@ class EventLoader:
     def load(self, records: list[EventRecord]) -> Outcome:
         out = Outcome()
         customer_ids = self.customers.lookup({r[3] for r in records if r[3] is not None})
-        group_ids = self.groups.lookup({r[4] for r in records if r[4] is not None})
+        wanted_groups = {r[4] for r in records if r[4] is not None}
+        rows = None if wanted_groups else _customer_rows(records, customer_ids)
+        if rows is None:
+            rows, written = self._checked_rows(records, customer_ids, self.groups.lookup(wanted_groups), out)
+        else:
+            written = records
+        out.inserted = self.insert.run(rows)
+        out.unchanged = len(rows) - out.inserted
+        self.stored += out.inserted
+        if out.unchanged and self.stored:  # a skipped row may repeat one this import stored
+            repeats = self._differing_repeats(rows, written)
+            out.faults.extend(repeats)
+            out.unchanged -= len(repeats)
+        return out
+
+    @staticmethod
+    def _checked_rows(
+        records: list[EventRecord], customer_ids: dict[str, int], group_ids: dict[str, int], out: Outcome
+    ) -> tuple[list[tuple[Any, ...]], list[EventRecord]]:
+        """Rows to insert, and their records; unknown customers and groups become faults."""
         rows: list[tuple[Any, ...]] = []
         written: list[EventRecord] = []
         for record in records:
@@ -60,14 +87,7 @@ class EventLoader:
                 continue
             rows.append((external_id, kind, customer_id, group_id, at, day, properties))
             written.append(record)
-        out.inserted = self.insert.run(rows)
-        out.unchanged = len(rows) - out.inserted
-        self.stored += out.inserted
-        if out.unchanged and self.stored:  # a skipped row may repeat one this import stored
-            repeats = self._differing_repeats(rows, written)
-            out.faults.extend(repeats)
-            out.unchanged -= len(repeats)
-        return out
+        return rows, written
 
     def _differing_repeats(self, rows: list[tuple[Any, ...]], written: list[EventRecord]) -> list[tuple[int, str, str]]:
         """Rows whose id this import already stored from another row with different content."""
