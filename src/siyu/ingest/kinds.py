@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from functools import cached_property
 from typing import Final, TypeVar
 
 from siyu.core.timeutil import US_PER_DAY
@@ -32,7 +33,7 @@ class Kind:
     attributes: bool = False  # every other column is an attribute
     one_of: tuple[str, ...] = ()  # at least one of these columns
 
-    @property
+    @cached_property
     def known(self) -> frozenset[str]:
         return frozenset(self.required + self.optional) | IGNORED
 
@@ -156,10 +157,6 @@ class _Row:
         self.faults.extend((key, f"unknown column (expected: {expected})") for key in self.values if key not in known)
 
 
-def _name(value: object) -> str:
-    return fields.name(value)
-
-
 def _required_name(value: object) -> str | None:
     return fields.name(value) or None
 
@@ -197,7 +194,7 @@ def _attributes(r: _Row, kind: Kind) -> dict[str, AttrValue | None]:
 def validate_customer(row: int, values: Values) -> EntityRecord | list[Fault]:
     r = _Row(values)
     external_id = r.required("id")
-    name = r.optional("name", _name)
+    name = r.optional("name", fields.name)
     owner = r.optional("owner", fields.identifier)
     birthday = r.optional("birthday", fields.birthday)
     tags = r.present("tags", fields.labels)
@@ -210,7 +207,7 @@ def validate_customer(row: int, values: Values) -> EntityRecord | list[Fault]:
 def validate_group(row: int, values: Values) -> EntityRecord | list[Fault]:
     r = _Row(values)
     external_id = r.required("id")
-    name = r.optional("name", _name)
+    name = r.optional("name", fields.name)
     owner = r.optional("owner", fields.identifier)
     tags = r.present("tags", fields.labels)
     roles = r.present("roles", fields.role_pairs)

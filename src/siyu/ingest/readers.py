@@ -139,7 +139,8 @@ def cells_to_values(columns: tuple[str, ...], blanks: list[int], cells: list[obj
                 return BadRow(f"column {index + 1} has a value but no header", cells=tuple(cells))
         values.pop("", None)
     for column in columns[len(cells) :]:
-        values[column] = None
+        if column:
+            values[column] = None
     return values
 
 

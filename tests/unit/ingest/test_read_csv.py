@@ -46,10 +46,11 @@ def test_short_rows_are_padded_and_long_rows_are_bad(tmp_path: Path) -> None:
 
 
 def test_a_column_without_header_must_stay_empty(tmp_path: Path) -> None:
-    path = write(tmp_path / "c.csv", b"id,,name\nc1,,A\nc2,x,B\n")
+    path = write(tmp_path / "c.csv", b"id,,name,\nc1,,A\nc2,x,B\nc3\n")
     assert read(path) == [
         (2, {"id": "c1", "name": "A"}),
         (3, BadRow("column 2 has a value but no header", cells=("c2", "x", "B"))),
+        (4, {"id": "c3", "name": None}),
     ]
 
 
