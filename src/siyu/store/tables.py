@@ -89,8 +89,23 @@ def _attribute_table(name: str, owner: str, parent: str) -> sa.Table:
         sa.Column("value_num", sa.Float(precision=53), nullable=True),
         sa.Column("value_day", sa.Integer, nullable=True),
         sa.Index(f"ix_{name}_text", "key", "value_text", f"{owner}_id"),
-        sa.Index(f"ix_{name}_num", "key", "value_num", f"{owner}_id"),
-        sa.Index(f"ix_{name}_day", "key", "value_day", f"{owner}_id"),
+        # most values are text: the number and date indexes only hold values that are numbers / dates
+        sa.Index(
+            f"ix_{name}_num",
+            "key",
+            "value_num",
+            f"{owner}_id",
+            sqlite_where=sa.text("value_num IS NOT NULL"),
+            postgresql_where=sa.text("value_num IS NOT NULL"),
+        ),
+        sa.Index(
+            f"ix_{name}_day",
+            "key",
+            "value_day",
+            f"{owner}_id",
+            sqlite_where=sa.text("value_day IS NOT NULL"),
+            postgresql_where=sa.text("value_day IS NOT NULL"),
+        ),
         sqlite_with_rowid=False,
     )
 
