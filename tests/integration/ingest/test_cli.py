@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner, Result
 
-from siyu.cli.app import app
 from tests.integration.ingest import state
-
-Siyu = Callable[..., Result]
-
-
-@pytest.fixture
-def siyu(engine: Engine) -> Siyu:
-    url = engine.url.render_as_string(hide_password=False)
-    runner = CliRunner()
-
-    def run(*args: str) -> Result:
-        return runner.invoke(app, ["--db", url, *args])
-
-    return run
+from tests.support.cli import Siyu
 
 
 def test_import_and_report(siyu: Siyu, engine: Engine, tmp_path: Path) -> None:
