@@ -201,7 +201,14 @@ events = sa.Table(
     sa.CheckConstraint("customer_id IS NOT NULL OR group_id IS NOT NULL", name="has_target"),
     sa.Index("ix_events_type_at", "type", "at", "customer_id"),
     sa.Index("ix_events_customer", "customer_id", "type", "at"),
-    sa.Index("ix_events_group", "group_id", "type", "at"),
+    sa.Index(
+        "ix_events_group",
+        "group_id",
+        "type",
+        "at",
+        sqlite_where=sa.text("group_id IS NOT NULL"),
+        postgresql_where=sa.text("group_id IS NOT NULL"),
+    ),
 )
 
 sops = sa.Table(
