@@ -31,10 +31,13 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
     median = "AVG(gap)"
     return {
         "unbound-revisit": """SELECT count(*) FROM customers c
-            WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'friend_added' AND at <= :now - 7 * :day)
-              AND c.id NOT IN (SELECT customer_id FROM events WHERE type = 'account_bound' AND at <= :now)""",
+            WHERE EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'friend_added'
+                          AND e.at <= :now - 7 * :day)
+              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'account_bound'
+                              AND e.at <= :now)""",
         "invite-to-group": f"""SELECT count(*) FROM customers c
-            WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'friend_added' AND at <= :now - :day)
+            WHERE EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'friend_added'
+                          AND e.at <= :now - :day)
               AND {not_in_group}""",
         "sale-buyers-invite": f"""SELECT count(*) FROM customers c
             WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
@@ -46,7 +49,8 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
               AND {not_in_group}""",
         "lapsed-female-not-in-group": f"""SELECT count(*) FROM customers c
             WHERE c.id IN (SELECT customer_id FROM customer_attributes WHERE key = 'gender' AND value_text = 'female')
-              AND c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid' AND at <= :now)
+              AND EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'order_paid'
+                          AND e.at <= :now)
               AND c.id NOT IN (SELECT customer_id FROM events WHERE type = 'order_paid' AND at >= :now - 60 * :day
                                AND at <= :now)
               AND {not_in_group}""",
@@ -95,17 +99,20 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
             WHERE :today - last.last_day >= COALESCE(own.cycle, (SELECT cycle FROM brand))""",
         "prospect-recall": """SELECT count(*) FROM customers c
             WHERE c.id IN (SELECT customer_id FROM customer_tags WHERE tag = '潜客')
-              AND c.id IN (SELECT customer_id FROM events WHERE type = 'friend_added' AND at <= :now - 61 * :day)
-              AND c.id NOT IN (SELECT customer_id FROM events WHERE type = 'order_paid' AND at <= :now)""",
+              AND EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'friend_added'
+                          AND e.at <= :now - 61 * :day)
+              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'order_paid'
+                              AND e.at <= :now)""",
         "silent-wakeup": """SELECT count(*) FROM customers c
-            WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
-                           AND at >= :now - 365 * :day AND at <= :now)
-              AND c.id NOT IN (SELECT customer_id FROM events WHERE type = 'order_paid'
-                               AND at >= :now - 180 * :day AND at <= :now)""",
+            WHERE EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'order_paid'
+                          AND e.at >= :now - 365 * :day AND e.at <= :now)
+              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'order_paid'
+                              AND e.at >= :now - 180 * :day AND e.at <= :now)""",
         "lost-wakeup": """SELECT count(*) FROM customers c
-            WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid' AND at <= :now)
-              AND c.id NOT IN (SELECT customer_id FROM events WHERE type = 'order_paid'
-                               AND at >= :now - 365 * :day AND at <= :now)""",
+            WHERE EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'order_paid'
+                          AND e.at <= :now)
+              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'order_paid'
+                              AND e.at >= :now - 365 * :day AND e.at <= :now)""",
         "new-friend-onboarding": """SELECT count(*) FROM customers c
             WHERE c.id NOT IN (SELECT customer_id FROM customer_tags WHERE tag = '员工')""",
         "member-group-weekly": "SELECT count(*) FROM group_tags WHERE tag = '会员群'",

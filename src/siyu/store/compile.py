@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import ColumnElement, Select
 
-from siyu.core.bounds import Bound, Ever, Window, window_interval
+from siyu.core.bounds import Between, Bound, Ever, Window, Within, window_interval
 from siyu.core.conditions import (
     GROUP_MEMBER_COUNT,
     All,
@@ -307,16 +307,49 @@ def _event_owner(target: TargetKind) -> sa.Column[int]:
     return events.c.group_id if target == TargetKind.group else events.c.customer_id
 
 
+# Event properties with an expression index (migration 0002); keep the two lists in step.
+INDEXED_PROPERTIES = ("product", "sku")
+# A window at least this long selects most targets: probing each target beats collecting ids.
+BROAD_WINDOW_US = 90 * US_PER_DAY
+
+
 def _event_filter(
     kind: str, window: Window, where: tuple[PropertyMatch, ...], target: TargetKind, sql: SqlContext
 ) -> list[ColumnElement[bool]]:
     low, high = window_interval(window, sql.now_us)
     owner = _event_owner(target)
-    tests: list[ColumnElement[bool]] = [events.c.type == kind, events.c.at < high, owner.is_not(None)]
+    at: ColumnElement[int] = events.c.at
+    if not sql.postgres and any(match.key in INDEXED_PROPERTIES for match in where):
+        # SQLite would rather range-scan the time index and read every row's JSON from the table;
+        # `at + 0` cannot use an index, which leaves it the property index (type, property, …).
+        at = events.c.at + 0
+    tests: list[ColumnElement[bool]] = [events.c.type == kind, at < high, owner.is_not(None)]
     if low is not None:
-        tests.append(events.c.at >= low)
+        tests.append(at >= low)
     tests += [property_matches(match, sql) for match in where]
     return tests
+
+
+def _broad(window: Window) -> bool:
+    if isinstance(window, Ever):
+        return True
+    if isinstance(window, Within):
+        return window.span_us >= BROAD_WINDOW_US
+    if isinstance(window, Between):
+        return window.older_us - window.newer_us >= BROAD_WINDOW_US
+    return window.end_us - window.start_us >= BROAD_WINDOW_US
+
+
+def _has_event(
+    ids: ColumnElement[int], target: TargetKind, tests: list[ColumnElement[bool]], *, broad: bool
+) -> ColumnElement[bool]:
+    """Does the target have an event passing `tests`? A broad test probes the target's own events
+    (an index seek each, and only for targets still in question); a narrow one collects the few
+    ids once."""
+    owner = _event_owner(target)
+    if broad:
+        return sa.exists().where(owner == ids, *tests)
+    return ids.in_(sa.select(owner).where(*tests))
 
 
 def _json_path(key: str) -> ColumnElement[str]:
@@ -379,9 +412,9 @@ def _event(
         if sql.entry_at is None:
             raise ValueError("since_entry needs the entry time of an SOP membership")
         tests.append(events.c.at > sql.entry_at)
-    query = sa.select(owner).where(*tests)
     if condition.count is None and condition.sum is None:
-        return ids.in_(query)
+        return _has_event(ids, target, tests, broad=_broad(condition.window) and not condition.where)
+    query = sa.select(owner).where(*tests)
     aggregates: list[ColumnElement[bool]] = []
     holds_for_none = True
     if condition.count is not None:
@@ -406,14 +439,13 @@ def _since(condition: Since, target: TargetKind, sql: SqlContext, ids: ColumnEle
     if span is None:
         return sa.false()
     low, high = span
-    owner = _event_owner(target)
     low = max(low or 0, 0)
     if high is not None and high < 0:
         return sa.false()
 
     def any_until(instant: int) -> ColumnElement[bool]:
         tests = _event_filter(condition.type, Ever(), condition.where, target, sql)
-        return ids.in_(sa.select(owner).where(*tests, events.c.at <= instant))
+        return _has_event(ids, target, [*tests, events.c.at <= instant], broad=not condition.where)
 
     test = any_until(sql.now_us - low * US_PER_DAY)
     if high is not None:
