@@ -6,10 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import Engine
 
 from tests.support.cli import Siyu, siyu_for
 from tests.support.databases import PostgresSchema, fresh_sqlite, iterate_schema, sqlite_template
+
+# Timing belongs in bench/: on a loaded 2-core CI machine a slow first draw or example is not a bug.
+settings.register_profile("siyu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("siyu")
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,9 @@ def test_group_audiences_agree(engine: Engine, data: tuple[World, int], conditio
     _assert_agree(engine, data, conditions, TargetKind.group)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=worlds(), conditions=st.lists(staff_conditions(), min_size=1, max_size=4))
 def test_staff_audiences_agree(engine: Engine, data: tuple[World, int], conditions: list[dict[str, Any]]) -> None:
     _assert_agree(engine, data, conditions, TargetKind.staff)
