@@ -21,7 +21,7 @@ from siyu.ingest.fields import MISSING, month_day
 from siyu.ingest.kinds import EntityRecord
 from siyu.ingest.load.outcome import Outcome, RowFault
 from siyu.ingest.load.seen import SeenIds
-from siyu.ingest.load.sql import batches, resolve, unknown
+from siyu.ingest.load.sql import BatchInsert, batches, resolve, unknown
 from siyu.store import tables
 from siyu.store.tables import staff
 
@@ -197,7 +197,7 @@ class EntityLoader:
         for row in self._owned_rows(table, stored_ids, table.c.key.in_(sorted(keys))):
             stored[(row[0], row.key)] = (row.kind, row.value_text, row.value_num, row.value_day)
         deletes: list[dict[str, Any]] = []
-        inserts: list[dict[str, Any]] = []
+        inserts: list[tuple[Any, ...]] = []
         for record in with_attributes:
             eid = ids[record.external_id]
             for key, value in record.attributes.items():
@@ -208,17 +208,7 @@ class EntityLoader:
                 if old is not None:
                     deletes.append({"eid": eid, "k": key})
                 if new is not None:
-                    kind, text, num, day = new
-                    inserts.append(
-                        {
-                            spec.key: eid,
-                            "key": key,
-                            "kind": kind,
-                            "value_text": text,
-                            "value_num": num,
-                            "value_day": day,
-                        }
-                    )
+                    inserts.append((eid, key, *new))
                 if record.external_id in existing:
                     changed.add(eid)
         if deletes:
@@ -226,8 +216,8 @@ class EntityLoader:
                 sa.delete(table).where(table.c[spec.key] == sa.bindparam("eid"), table.c.key == sa.bindparam("k")),
                 deletes,
             )
-        if inserts:
-            self.conn.execute(sa.insert(table), inserts)
+        columns = (spec.key, "key", "kind", "value_text", "value_num", "value_day")
+        BatchInsert(self.conn, table, columns).run(inserts)
 
     def _replace_set(
         self,
@@ -243,20 +233,19 @@ class EntityLoader:
         for row in self._owned_rows(table, existing_ids & wanted.keys()):
             stored[row[0]].add(tuple(row._mapping[c] for c in columns))
         deletes: list[dict[str, Any]] = []
-        inserts: list[dict[str, Any]] = []
+        inserts: list[tuple[Any, ...]] = []
         for eid, new in wanted.items():
             old = stored.get(eid, set())
             if old == new:
                 continue
             deletes.extend({"eid": eid, **dict(zip(columns, item, strict=True))} for item in old - new)
-            inserts.extend({key: eid, **dict(zip(columns, item, strict=True))} for item in new - old)
+            inserts.extend((eid, *item) for item in new - old)
             if eid in existing_ids:
                 changed.add(eid)
         if deletes:
             where = [table.c[key] == sa.bindparam("eid"), *(table.c[c] == sa.bindparam(c) for c in columns)]
             self.conn.execute(sa.delete(table).where(*where), deletes)
-        if inserts:
-            self.conn.execute(sa.insert(table), inserts)
+        BatchInsert(self.conn, table, (key, *columns)).run(inserts)
 
     def _tags(
         self, records: list[EntityRecord], ids: dict[str, int], existing: dict[str, Any], changed: set[int]
