@@ -30,6 +30,9 @@ from siyu.core.facts import Context, CustomerFacts, EventFact, Facts, GroupFacts
 from siyu.core.timeutil import US_PER_DAY, from_day_number, local_day
 from siyu.core.values import AttrValue, Scalar, normalize
 
+# Sums are compared rounded, so that 199.9 + 1800.1 ≥ 2000 whatever the order of float additions.
+SUM_DECIMALS = 6
+
 
 def evaluate(condition: Condition, facts: Facts, ctx: Context) -> bool:
     if isinstance(condition, All):
@@ -202,7 +205,7 @@ def _event_holds(condition: Event, facts: Facts, ctx: Context) -> bool:
         return False
     if condition.sum is not None:
         values = (numeric_property(event.properties, condition.sum.field) for event in selected)
-        total = sum(value for value in values if value is not None)
+        total = round(sum(value for value in values if value is not None), SUM_DECIMALS)
         if not condition.sum.bound.holds(total):
             return False
     return True

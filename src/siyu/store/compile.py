@@ -1,8 +1,9 @@
 """Conditions → SQL: the one place that builds condition SQL, for SQLite and PostgreSQL.
 
-Every leaf becomes a set-based test on the target's id (`id IN (SELECT …)`), so a whole audience
-is one statement over the whole table. The semantics are those of core.evaluate, proved equal by
-a property test. Subqueries never yield NULL ids, so NOT IN is safe.
+Every leaf becomes a set-based test on the target's id — `id IN (SELECT …)`, or for event tests
+that most targets pass, `EXISTS (…)` probing the target's own events — so a whole audience is one
+statement over the whole table. The semantics are those of core.evaluate, proved equal by a
+property test. Subqueries never yield NULL ids, so NOT IN is safe.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from siyu.core.conditions import (
     Tag,
     TargetKind,
 )
-from siyu.core.evaluate import birthday_keys
+from siyu.core.evaluate import SUM_DECIMALS, birthday_keys
 from siyu.core.facts import Context
 from siyu.core.timeutil import US_PER_DAY
 from siyu.core.values import Scalar
@@ -52,8 +53,6 @@ from siyu.store.tables import (
     staff_roles,
     staff_tags,
 )
-
-SUM_DECIMALS = 6
 
 
 @dataclass(frozen=True)
