@@ -31,13 +31,11 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
     median = "AVG(gap)"
     return {
         "unbound-revisit": """SELECT count(*) FROM customers c
-            WHERE EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'friend_added'
-                          AND e.at <= :now - 7 * :day)
+            WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'friend_added' AND at <= :now - 7 * :day)
               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'account_bound'
                               AND e.at <= :now)""",
         "invite-to-group": f"""SELECT count(*) FROM customers c
-            WHERE EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'friend_added'
-                          AND e.at <= :now - :day)
+            WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'friend_added' AND at <= :now - :day)
               AND {not_in_group}""",
         "sale-buyers-invite": f"""SELECT count(*) FROM customers c
             WHERE c.id IN (SELECT customer_id FROM events WHERE type = 'order_paid'
@@ -99,8 +97,7 @@ def floor_queries(dialect: str, today: date) -> dict[str, str]:
             WHERE :today - last.last_day >= COALESCE(own.cycle, (SELECT cycle FROM brand))""",
         "prospect-recall": """SELECT count(*) FROM customers c
             WHERE c.id IN (SELECT customer_id FROM customer_tags WHERE tag = '潜客')
-              AND EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'friend_added'
-                          AND e.at <= :now - 61 * :day)
+              AND c.id IN (SELECT customer_id FROM events WHERE type = 'friend_added' AND at <= :now - 61 * :day)
               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.type = 'order_paid'
                               AND e.at <= :now)""",
         "silent-wakeup": """SELECT count(*) FROM customers c

@@ -442,9 +442,11 @@ def _since(condition: Since, target: TargetKind, sql: SqlContext, ids: ColumnEle
     if high is not None and high < 0:
         return sa.false()
 
+    # "Days since the first X" is asked of lifecycle events (added, bound, first order) that a
+    # target has once or a few times: collecting their ids once beats probing every target.
     def any_until(instant: int) -> ColumnElement[bool]:
         tests = _event_filter(condition.type, Ever(), condition.where, target, sql)
-        return _has_event(ids, target, [*tests, events.c.at <= instant], broad=not condition.where)
+        return _has_event(ids, target, [*tests, events.c.at <= instant], broad=False)
 
     test = any_until(sql.now_us - low * US_PER_DAY)
     if high is not None:
