@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.core.conditions import Condition, TargetKind
 from siyu.core.facts import Context
-from siyu.core.model import Sop, SopKind
+from siyu.core.model import Sop, SopKind, audience_target
 from siyu.services import settings as brand_settings
 from siyu.store.compile import TARGET_TABLES, SqlContext, condition_sql
 
@@ -29,16 +29,17 @@ class Audience:
     nobody: bool = False
 
 
+TARGET_NAMES = {TargetKind.customer: "customers", TargetKind.group: "groups", TargetKind.staff: "staff"}
+
+
 def audiences_of(sop: Sop) -> dict[str, Audience]:
     """The audiences an SOP reaches, by the name of its targets; the first is the main one."""
-    if sop.kind is SopKind.customer:
-        return {"customers": Audience(TargetKind.customer, sop.audience)}
-    if sop.kind is SopKind.group:
-        return {"groups": Audience(TargetKind.group, sop.audience)}
-    if sop.kind is SopKind.moments:
-        return {"staff": Audience(TargetKind.staff, sop.audience)}
+    main = audience_target(sop.kind)
+    if sop.kind is not SopKind.campaign:
+        return {TARGET_NAMES[main]: Audience(main, sop.audience)}
+    # a campaign without `audience` takes no customers, without `groups` no groups
     return {
-        "customers": Audience(TargetKind.customer, sop.audience, nobody=sop.audience is None),
+        TARGET_NAMES[main]: Audience(main, sop.audience, nobody=sop.audience is None),
         "groups": Audience(TargetKind.group, sop.groups, nobody=sop.groups is None),
     }
 
