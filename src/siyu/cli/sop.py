@@ -159,3 +159,24 @@ def show(
             "definition": stored.definition,
         }
     )
+
+
+def _switch(sop_id: str, enabled: bool, now: str | None) -> None:
+    with engine().begin() as conn:
+        changed = sop_service.set_enabled(conn, sop_id, enabled, now_us=to_us(parse_now(now)))
+    word = "enabled" if enabled else "disabled"
+    out.print(f"{sop_id} {word}" if changed else f"{sop_id} was already {word}", markup=False)
+
+
+@sop_app.command("enable")
+@handles_errors
+def enable(sop_id: str, now: NowOption = None) -> None:
+    """Switch an SOP on: the next tick enters its audience; events count from NOW."""
+    _switch(sop_id, True, now)
+
+
+@sop_app.command("disable")
+@handles_errors
+def disable(sop_id: str, now: NowOption = None) -> None:
+    """Switch an SOP off: the next tick cancels its pending tasks."""
+    _switch(sop_id, False, now)

@@ -263,6 +263,8 @@ def _write(conn: Connection, item: FileSop, row: Any, latest_sum: str | None, no
         "latest_version": version,
         "updated_at": now_us,
     }
+    if sop.enabled and (row is None or not row.enabled):
+        values["enabled_at"] = now_us
     if row is None:
         conn.execute(sa.insert(sops).values(id=sop.id, created_at=now_us, **values))
     else:
@@ -279,6 +281,21 @@ def _write(conn: Connection, item: FileSop, row: Any, latest_sum: str | None, no
         )
     )
     return Applied(sop.id, Outcome.created if row is None else Outcome.updated, version, item.file)
+
+
+def set_enabled(conn: Connection, sop_id: str, enabled: bool, *, now_us: int) -> bool:
+    """Switch an SOP on or off; returns whether anything changed. Switching on starts the
+    clock for event entries (only events after it count)."""
+    row = conn.execute(sa.select(sops.c.enabled).where(sops.c.id == sop_id)).first()
+    if row is None:
+        raise NotFoundError(f"no SOP named {sop_id}")
+    if bool(row.enabled) == enabled:
+        return False
+    values: dict[str, Any] = {"enabled": enabled, "updated_at": now_us}
+    if enabled:
+        values["enabled_at"] = now_us
+    conn.execute(sa.update(sops).where(sops.c.id == sop_id).values(**values))
+    return True
 
 
 def _latest_checksums(conn: Connection) -> dict[str, str]:
@@ -309,6 +326,8 @@ class StoredSop:
     checksum: str
     created_at_us: int  # when this version was applied
     updated_at_us: int  # when the SOP last got a version
+    enabled: bool = True  # the SOP's switch now (whatever this version's file said)
+    enabled_at_us: int | None = None  # when it was last switched on
 
     @property
     def is_latest(self) -> bool:
@@ -332,6 +351,8 @@ def _versions_query() -> sa.Select[Any]:
         sop_versions,
         sops.c.latest_version,
         sops.c.updated_at.label("sop_updated_at"),
+        sops.c.enabled.label("sop_enabled"),
+        sops.c.enabled_at.label("sop_enabled_at"),
     ).join(sops, sops.c.id == sop_versions.c.sop_id)
 
 
@@ -354,6 +375,8 @@ def _stored(row: Any) -> StoredSop:
         checksum=row.checksum,
         created_at_us=row.created_at,
         updated_at_us=row.sop_updated_at,
+        enabled=bool(row.sop_enabled),
+        enabled_at_us=row.sop_enabled_at,
     )
 
 

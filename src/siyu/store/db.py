@@ -41,7 +41,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # `engine.execution_options(siyu_begin="IMMEDIATE")`: writers that read first take the
+    # write lock at BEGIN, so two of them queue on busy_timeout instead of failing to upgrade
+    mode = conn.get_execution_options().get("siyu_begin")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
 def create_engine(url: str, *, migrate: bool = True) -> Engine:

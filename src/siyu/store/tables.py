@@ -220,6 +220,8 @@ sops = sa.Table(
     sa.Column("enabled", sa.Boolean, nullable=False),
     sa.Column("priority", sa.Integer, nullable=False),
     sa.Column("latest_version", sa.Integer, nullable=False),
+    # when the SOP was last switched on: event entries only count events after it
+    sa.Column("enabled_at", Instant, nullable=True),
     *_stamps(),
 )
 
@@ -241,4 +243,119 @@ brand_settings = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", Json, nullable=False),
     sa.Column("updated_at", Instant, nullable=False),
+)
+
+
+# ---------------------------------------------------------------- the planner
+
+TargetType = sa.String(16)  # "customer" | "group" | "staff"
+
+sop_state = sa.Table(
+    "sop_state",
+    metadata,
+    sa.Column("sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), primary_key=True),
+    # the version whose pending tasks the planner has brought in line (re-planning after an edit)
+    sa.Column("planned_version", sa.Integer, nullable=True),
+    # the planning `now` of the last audience check (entries, leaving, exits)
+    sa.Column("audience_checked_at", Instant, nullable=True),
+    # events with a larger id have not been looked at for event entries / on-event steps
+    sa.Column("event_watermark", sa.BigInteger, nullable=False, server_default="0"),
+    # recurring occurrences are made for every active entry up to this instant; while a pass
+    # is under way, `recurring_cursor` is the last entry id done and `recurring_target` its goal
+    sa.Column("recurring_until", Instant, nullable=True),
+    sa.Column("recurring_target", Instant, nullable=True),
+    sa.Column("recurring_cursor", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("last_tick_at", Instant, nullable=True),
+)
+
+sop_entries = sa.Table(
+    "sop_entries",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("target_type", TargetType, nullable=False),
+    sa.Column("target_id", sa.Integer, nullable=False),
+    sa.Column("entry_no", sa.Integer, nullable=False),
+    sa.Column("entered_at", Instant, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("holdout", sa.Boolean, nullable=False),
+    sa.Column("source_event_id", sa.BigInteger, nullable=True),
+    # the version whose one-off steps have been made into tasks for this entry (None: not yet)
+    sa.Column("planned_version", sa.Integer, nullable=True),
+    # the audience stopped holding at this planning `now` (re-entry `always` waits for it)
+    sa.Column("left_at", Instant, nullable=True),
+    sa.Column("exited_at", Instant, nullable=True),
+    sa.Column("exit_reason", sa.Text, nullable=True),
+    sa.UniqueConstraint("sop_id", "target_type", "target_id", "entry_no", name="uq_sop_entries_occurrence"),
+    sa.Index("ix_sop_entries_target", "target_type", "target_id"),
+    # at most one open entry per SOP and target
+    sa.Index(
+        "uq_sop_entries_open",
+        "sop_id",
+        "target_type",
+        "target_id",
+        unique=True,
+        sqlite_where=sa.text("exited_at IS NULL"),
+        postgresql_where=sa.text("exited_at IS NULL"),
+    ),
+    sa.Index(
+        "ix_sop_entries_unplanned",
+        "sop_id",
+        "id",
+        sqlite_where=sa.text("exited_at IS NULL"),
+        postgresql_where=sa.text("exited_at IS NULL"),
+    ),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("sop_version", sa.Integer, nullable=False),
+    sa.Column("step_id", sa.String(100), nullable=False),
+    sa.Column("target_type", TargetType, nullable=False),
+    sa.Column("target_id", sa.Integer, nullable=False),
+    sa.Column("entry_no", sa.Integer, nullable=False),  # 0 for work that belongs to no entry
+    sa.Column("scheduled_at", Instant, nullable=False),  # the occurrence, before any adjustment
+    sa.Column("wanted_at", Instant, nullable=False),  # after workdays and quiet hours, before caps
+    sa.Column("due_at", Instant, nullable=False),  # after caps too
+    # a customer-facing task whose day has not yet been checked against the brand's caps
+    sa.Column("cap_pending", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("mode", sa.String(8), nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("executor_id", sa.Integer, sa.ForeignKey("staff.id"), nullable=True),
+    sa.Column("variant", sa.String(100), nullable=True),
+    sa.Column("event_id", sa.BigInteger, nullable=True),  # the event an `on:` step answers
+    sa.Column("content", Json, nullable=True),  # rendered when the task becomes due
+    sa.Column("reason", sa.Text, nullable=True),  # why it was deferred, skipped, cancelled…
+    sa.Column("created_at", Instant, nullable=False),
+    sa.Column("updated_at", Instant, nullable=False),
+    sa.UniqueConstraint(
+        "sop_id", "step_id", "target_type", "target_id", "entry_no", "scheduled_at", name="uq_tasks_occurrence"
+    ),
+    sa.Index("ix_tasks_status_due", "status", "due_at"),
+    sa.Index("ix_tasks_executor", "executor_id", "due_at"),
+    sa.Index("ix_tasks_target", "target_type", "target_id", "due_at"),
+    sa.Index("ix_tasks_sop", "sop_id", "status"),
+    sa.Index(
+        "ix_tasks_cap_pending",
+        "target_id",
+        sqlite_where=sa.text("cap_pending"),
+        postgresql_where=sa.text("cap_pending"),
+    ),
+)
+
+task_changes = sa.Table(
+    "task_changes",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("task_id", sa.BigInteger, sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("at", Instant, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),  # "planner", "cli", "staff:E001"…
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Index("ix_task_changes_task", "task_id", "at"),
 )

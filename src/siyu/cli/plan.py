@@ -1,0 +1,136 @@
+"""`siyu plan`, `siyu worker`, `siyu simulate`: run the planner once, in a loop, or as a dry run."""
+
+from __future__ import annotations
+
+import signal
+import time
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from siyu.cli.app import (
+    FormatOption,
+    NowOption,
+    OutputFormat,
+    app,
+    engine,
+    err,
+    handles_errors,
+    out,
+    parse_now,
+    print_json,
+)
+from siyu.core.timeutil import parse_duration_us, to_us
+from siyu.engine.simulate import DEFAULT_STEP_US
+from siyu.engine.simulate import simulate as run_simulation
+from siyu.engine.tick import TickReport, tick
+
+
+def _summary(report: TickReport) -> dict[str, object]:
+    return {"steps": dict(report.steps), "left_to_other_workers": dict(report.skipped), "stopped": report.stopped}
+
+
+@app.command("plan")
+@handles_errors
+def plan(now: NowOption = None, output: FormatOption = OutputFormat.table) -> None:
+    """Run one planner tick at NOW: entries, tasks, caps, due and expired tasks."""
+    moment = parse_now(now)
+    started = time.monotonic()
+    report = tick(engine(), to_us(moment))
+    elapsed = time.monotonic() - started
+    if output is OutputFormat.json:
+        print_json({"now": moment.isoformat(), "seconds": round(elapsed, 3), **_summary(report)})
+        return
+    out.print(f"tick at {moment.isoformat()} took {elapsed:.2f} s ({sum(report.steps.values())} steps)")
+
+
+class _Stop:
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, _frame: FrameType | None) -> None:
+        self.requested = True
+        err.print(f"received signal {signum}: finishing the current step, then stopping")
+
+
+@app.command("worker")
+@handles_errors
+def worker(
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between ticks.")] = 60.0,
+    once: Annotated[bool, typer.Option("--once", help="Run one tick and exit.")] = False,
+    now: NowOption = None,
+) -> None:
+    """Run ticks in a loop until SIGTERM or SIGINT (each step commits; a stop waits for it)."""
+    stop = _Stop()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    db = engine()
+    fixed = parse_now(now) if now is not None else None
+    while not stop.requested:
+        moment = fixed or parse_now(None)
+        started = time.monotonic()
+        report = tick(db, to_us(moment), should_stop=lambda: stop.requested)
+        err.print(f"tick {moment.isoformat()} {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
+        if once or fixed is not None:
+            break
+        deadline = time.monotonic() + interval
+        while not stop.requested and time.monotonic() < deadline:
+            time.sleep(min(0.2, interval))
+    err.print("worker stopped")
+
+
+@app.command("simulate")
+@handles_errors
+def simulate(
+    start: Annotated[str, typer.Option("--from", help="First tick (ISO 8601).")],
+    end: Annotated[str, typer.Option("--to", help="Last tick (ISO 8601).")],
+    sop: Annotated[str | None, typer.Option("--sop", help="Only this SOP (simulated switched on).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Time between ticks (30m, 1h…).")] = "1h",
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """The tasks ticks from --from to --to would make, if no new data arrived. Writes nothing."""
+    start_us = to_us(parse_now(start))
+    end_us = to_us(parse_now(end))
+    try:
+        step_us = parse_duration_us(every)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--every") from exc
+    step_us = step_us or DEFAULT_STEP_US
+    with Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} ticks"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        bar = progress.add_task("ticks", total=None)
+        rows = run_simulation(
+            engine(),
+            start_us,
+            end_us,
+            step_us=step_us,
+            sop_id=sop,
+            on_tick=lambda done, total: progress.update(bar, completed=done, total=total),
+        )
+    if output is OutputFormat.json:
+        print_json(rows)
+        return
+    table = Table("due", "sop", "step", "target", "executor", "status", "variant", "reason")
+    for row in rows:
+        table.add_row(
+            row["due_at"][:16],
+            row["sop"],
+            row["step"],
+            f"{row['target_type']}:{row['target']}",
+            row["executor"] or "—",
+            row["status"],
+            row["variant"] or "",
+            row["reason"] or "",
+        )
+    out.print(table)
+    out.print(f"{len(rows)} task(s) from {start} to {end}; nothing was written.")

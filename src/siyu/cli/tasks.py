@@ -1,0 +1,114 @@
+"""`siyu tasks …`: list tasks, mark them done or skipped."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
+from siyu.core.tasks import TaskStatus
+from siyu.core.timeutil import to_us
+from siyu.services import tasks as task_service
+
+tasks_app = typer.Typer(help="Tasks: list, show, done, skip.", no_args_is_help=True)
+app.add_typer(tasks_app, name="tasks")
+
+ActorOption = Annotated[str, typer.Option("--by", help="Who makes the change (shown in the task's history).")]
+
+
+def _table(rows: list[dict[str, object]]) -> Table:
+    table = Table("id", "due", "sop", "step", "target", "executor", "status", "channel", "script")
+    for row in rows:
+        content = row.get("content") or {}
+        items = content.get("items", []) if isinstance(content, dict) else []
+        script = next((item["text"] for item in items if "text" in item), "")
+        table.add_row(
+            str(row["id"]),
+            str(row["due_at"])[:16],
+            str(row["sop"]),
+            str(row["step"]),
+            f"{row['target_type']}:{row['target']}",
+            str(row["executor"] or "—"),
+            str(row["status"]),
+            f"{row['channel']}/{row['mode']}",
+            script[:40],
+        )
+    return table
+
+
+@tasks_app.command("list")
+@handles_errors
+def list_(
+    *,
+    staff: Annotated[str | None, typer.Option("--staff", help="Executor's staff id.")] = None,
+    status: Annotated[TaskStatus | None, typer.Option("--status")] = None,
+    sop: Annotated[str | None, typer.Option("--sop")] = None,
+    due_before: Annotated[str | None, typer.Option("--due-before", help="ISO 8601: due strictly before.")] = None,
+    today: Annotated[bool, typer.Option("--today", help="Only tasks due today (local, by --now).")] = False,
+    limit: Annotated[int, typer.Option("--limit")] = 1000,
+    offset: Annotated[int, typer.Option("--offset")] = 0,
+    now: NowOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Tasks by due time; filter by executor, status, SOP and due time."""
+    before = to_us(parse_now(due_before)) if due_before is not None else None
+    start = None
+    with engine().begin() as conn:
+        if today:
+            from datetime import time, timedelta
+
+            from siyu.core.schedule import local_instant
+            from siyu.core.timeutil import from_day_number, local_day
+            from siyu.services import settings as brand_settings
+
+            zone = brand_settings.load(conn).zone
+            day = from_day_number(local_day(to_us(parse_now(now)), zone))
+            start = local_instant(day, time(0, 0), zone)
+            end = local_instant(day + timedelta(days=1), time(0, 0), zone)
+            before = end if before is None else min(before, end)
+        rows = task_service.list_tasks(
+            conn,
+            task_service.TaskFilter(
+                staff=staff, status=status, sop=sop, due_before_us=before, due_from_us=start, limit=limit, offset=offset
+            ),
+        )
+    if output is OutputFormat.json:
+        print_json(rows)
+        return
+    out.print(_table(rows))
+    out.print(f"{len(rows)} task(s)")
+
+
+@tasks_app.command("show")
+@handles_errors
+def show(task_id: int) -> None:
+    """One task with its history of changes, as JSON."""
+    with engine().begin() as conn:
+        print_json({**task_service.get_task(conn, task_id), "history": task_service.history(conn, task_id)})
+
+
+@tasks_app.command("done")
+@handles_errors
+def done(task_id: int, by: ActorOption = "cli", now: NowOption = None) -> None:
+    """Mark a pending or due task done."""
+    with engine().begin() as conn:
+        row = task_service.set_status(conn, task_id, TaskStatus.done, actor=by, now_us=to_us(parse_now(now)))
+    out.print(f"task {task_id} is done ({row['sop']} / {row['step']})")
+
+
+@tasks_app.command("skip")
+@handles_errors
+def skip(
+    task_id: int,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is skipped (kept on the task).")],
+    by: ActorOption = "cli",
+    now: NowOption = None,
+) -> None:
+    """Mark a pending or due task skipped, with a reason."""
+    with engine().begin() as conn:
+        task_service.set_status(
+            conn, task_id, TaskStatus.skipped, actor=by, now_us=to_us(parse_now(now)), reason=reason
+        )
+    out.print(f"task {task_id} is skipped")

@@ -1,0 +1,118 @@
+"""The brand-wide frequency cap, applied to customers who got new customer-facing tasks.
+
+A customer whose counted tasks in reach cannot break a cap (no more than the smaller cap in
+all) is cleared set-based; the others are placed by core.caps.place, which defers the
+lower-priority, later-planned tasks to the next day with room."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.core.caps import CapItem, place
+from siyu.core.conditions import TargetKind
+from siyu.core.model import CUSTOMER_FACING
+from siyu.core.tasks import COUNTED_BY_CAPS, PLANNER, TaskStatus
+from siyu.core.timeutil import US_PER_DAY, from_us, to_us
+from siyu.engine.book import SopBook
+from siyu.engine.context import PlanContext
+from siyu.engine.transitions import change
+from siyu.store.tables import tasks
+
+FACING = [channel.value for channel in CUSTOMER_FACING]
+COUNTED = [status.value for status in COUNTED_BY_CAPS]
+
+
+def _week_start(now_us: int, ctx: PlanContext) -> int:
+    local = from_us(now_us, ctx.zone)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return to_us(monday) - US_PER_DAY
+
+
+def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -> bool:
+    """Check a batch of customers with unchecked tasks; returns whether more remain."""
+    customer_ids = [
+        int(i)
+        for i in conn.execute(
+            sa.select(tasks.c.target_id).where(tasks.c.cap_pending).distinct().order_by(tasks.c.target_id).limit(batch)
+        ).scalars()
+    ]
+    if not customer_ids:
+        return False
+    caps = ctx.settings.caps
+    horizon_start = min(_week_start(ctx.now_us, ctx), ctx.now_us - 8 * US_PER_DAY)
+    counted = (
+        sa.select(
+            tasks.c.id,
+            tasks.c.target_id,
+            tasks.c.sop_id,
+            tasks.c.step_id,
+            tasks.c.status,
+            tasks.c.priority,
+            tasks.c.wanted_at,
+            tasks.c.due_at,
+            tasks.c.reason,
+        )
+        .where(
+            tasks.c.target_type == TargetKind.customer.value,
+            tasks.c.target_id.in_(customer_ids),
+            tasks.c.channel.in_(FACING),
+            tasks.c.status.in_(COUNTED),
+            tasks.c.due_at >= horizon_start,
+        )
+        .order_by(tasks.c.id)
+    )
+    by_customer: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(counted):
+        by_customer[row.target_id].append(row)
+    limit = min(caps.per_day, caps.per_week)
+    updates: list[dict[str, Any]] = []
+    unplaceable: dict[str, list[int]] = defaultdict(list)
+    for rows in by_customer.values():
+        if len(rows) <= limit and all(r.due_at == r.wanted_at for r in rows):
+            continue
+        items = [
+            CapItem(
+                key=r.id,
+                want_us=r.wanted_at if r.wanted_at > ctx.now_us else r.due_at,
+                priority=r.priority,
+                order=r.id,
+                movable=r.status == TaskStatus.pending.value and r.due_at > ctx.now_us,
+                workdays_only=_workdays_only(book, r.sop_id, r.step_id),
+            )
+            for r in rows
+        ]
+        current = {r.id: r for r in rows}
+        for placement in place(items, caps, ctx.settings):
+            row = current[placement.key]
+            if placement.due_us is None:
+                unplaceable[placement.reason or "频次上限 (frequency cap): no room"].append(row.id)
+            elif placement.due_us != row.due_at or placement.reason != row.reason:
+                updates.append({"task_id": row.id, "due_at": placement.due_us, "reason": placement.reason})
+    if updates:
+        conn.execute(
+            sa.update(tasks)
+            .where(tasks.c.id == sa.bindparam("task_id"))
+            .values(due_at=sa.bindparam("due_at"), reason=sa.bindparam("reason"), updated_at=ctx.now_us),
+            updates,
+        )
+    for reason, ids in unplaceable.items():
+        change(conn, ids, TaskStatus.skipped, actor=PLANNER, now_us=ctx.now_us, reason=reason)
+    conn.execute(
+        sa.update(tasks).where(tasks.c.cap_pending, tasks.c.target_id.in_(customer_ids)).values(cap_pending=False)
+    )
+    return len(customer_ids) == batch
+
+
+def _workdays_only(book: SopBook, sop_id: str, step_id: str) -> bool:
+    stored = book.enabled.get(sop_id)
+    if stored is None:
+        return False
+    for step in stored.sop.steps:
+        if step.id == step_id:
+            return step.workdays_only
+    return False

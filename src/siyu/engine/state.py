@@ -1,0 +1,35 @@
+"""Per-SOP planning bookkeeping (`sop_state`): what the planner has already done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.store.tables import sop_state
+
+
+@dataclass(frozen=True)
+class SopState:
+    sop_id: str
+    planned_version: int | None = None
+    audience_checked_at: int | None = None
+    event_watermark: int = 0
+    recurring_until: int | None = None
+    recurring_target: int | None = None
+    recurring_cursor: int = 0
+    last_tick_at: int | None = None
+
+
+def load(conn: Connection, sop_id: str) -> SopState:
+    row = conn.execute(sa.select(sop_state).where(sop_state.c.sop_id == sop_id)).first()
+    if row is None:
+        conn.execute(sa.insert(sop_state).values(sop_id=sop_id).prefix_with("OR IGNORE", dialect="sqlite"))
+        return SopState(sop_id)
+    return SopState(**row._asdict())
+
+
+def save(conn: Connection, sop_id: str, **values: Any) -> None:
+    conn.execute(sa.update(sop_state).where(sop_state.c.sop_id == sop_id).values(**values))

@@ -1,0 +1,144 @@
+"""One tick of the planner: small steps, each one transaction that reports "more work?".
+
+Steps, in order: cancel work of disabled SOPs; per enabled SOP (highest priority first) bring
+pending tasks to its latest version, check its audience, take new events, plan new entries and
+recurring occurrences; then the brand-wide caps; then fire due tasks and expire late ones. A
+step repeats while it reports more work. Each step commits on its own, so a crash loses at most
+the step under way, and every write is idempotent (unique keys, cursors saved in the same
+transaction), so a restart simply goes on.
+
+On PostgreSQL each step first takes a transaction-scoped advisory lock for its SOP (or for the
+brand-wide steps); a worker that cannot take it leaves that step to the worker holding it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from siyu.engine.book import SopBook
+from siyu.engine.capping import place_caps
+from siyu.engine.context import PlanContext
+from siyu.engine.entries import refresh_audience, take_events
+from siyu.engine.firing import fire_due
+from siyu.engine.planning import advance_recurring, plan_entries
+from siyu.engine.versions import cancel_disabled, expire_due, sync_version
+from siyu.services.sops import StoredSop
+from siyu.store.tables import sop_state
+
+BATCH = 5000
+CUSTOMER_BATCH = 2000
+
+StepFunction = Callable[[Connection, PlanContext, SopBook], bool]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    lock: str  # the advisory lock key: the SOP id, or a brand-wide name
+    run: StepFunction
+
+
+@dataclass
+class TickReport:
+    now_us: int
+    steps: Counter[str] = field(default_factory=Counter)  # step name → transactions run
+    skipped: Counter[str] = field(default_factory=Counter)  # steps left to another worker
+    stopped: bool = False
+
+
+def _sop_steps(stored: StoredSop) -> list[Step]:
+    sop_id = stored.id
+
+    def latest(book: SopBook) -> StoredSop:
+        return book.enabled[sop_id]
+
+    return [
+        Step("version", sop_id, lambda c, x, b: sync_version(c, latest(b), x, batch=BATCH)),
+        Step("audience", sop_id, lambda c, x, b: refresh_audience(c, latest(b), x)),
+        Step("events", sop_id, lambda c, x, b: take_events(c, latest(b), x, batch=BATCH)),
+        Step("entries", sop_id, lambda c, x, b: plan_entries(c, latest(b).sop, latest(b).version, x, batch=BATCH)),
+        Step(
+            "recurring", sop_id, lambda c, x, b: advance_recurring(c, latest(b).sop, latest(b).version, x, batch=BATCH)
+        ),
+    ]
+
+
+def steps_of(book: SopBook) -> list[Step]:
+    steps = [Step("disabled", "siyu:disabled", lambda c, x, _b: cancel_disabled(c, x, batch=BATCH))]
+    for stored in book.by_priority:
+        steps += _sop_steps(stored)
+    steps += [
+        Step("caps", "siyu:caps", lambda c, x, b: place_caps(c, b, x, batch=CUSTOMER_BATCH)),
+        Step("fire", "siyu:fire", lambda c, x, b: fire_due(c, b, x, batch=BATCH)),
+        Step("expire", "siyu:fire", lambda c, x, _b: expire_due(c, x, batch=BATCH)),
+    ]
+    return steps
+
+
+def lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"siyu-planner:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+def _locked(conn: Connection, name: str) -> bool:
+    if conn.dialect.name != "postgresql":
+        return True
+    return bool(conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(lock_key(name)))).scalar())
+
+
+Begin = Callable[[], AbstractContextManager[Connection]]
+
+
+def run_tick(
+    begin: Begin,
+    now_us: int,
+    *,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_step: Callable[[str], None] | None = None,
+) -> TickReport:
+    """Run every step until none reports more work (or `should_stop()` between steps)."""
+    report = TickReport(now_us)
+    with begin() as conn:
+        book = SopBook.load(conn)
+        ctx = PlanContext.load(conn, now_us)
+    for step in steps_of(book):
+        more = True
+        while more:
+            if should_stop():
+                report.stopped = True
+                return report
+            with begin() as conn:
+                if not _locked(conn, step.lock):
+                    report.skipped[step.name] += 1
+                    break
+                more = step.run(conn, ctx, book)
+                if step.lock == getattr(book.enabled.get(step.lock), "id", None):
+                    conn.execute(
+                        sa.update(sop_state).where(sop_state.c.sop_id == step.lock).values(last_tick_at=now_us)
+                    )
+            report.steps[step.name] += 1
+            if on_step is not None:
+                on_step(step.name)
+    return report
+
+
+def transactions(engine: Engine) -> Begin:
+    """One transaction per step; on SQLite it takes the write lock at BEGIN (no upgrade races)."""
+    immediate = engine.execution_options(siyu_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
+
+    @contextmanager
+    def begin() -> Iterator[Connection]:
+        with immediate.begin() as conn:
+            yield conn
+
+    return begin
+
+
+def tick(engine: Engine, now_us: int, **options: object) -> TickReport:
+    return run_tick(transactions(engine), now_us, **options)  # type: ignore[arg-type]
