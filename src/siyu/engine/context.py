@@ -33,8 +33,8 @@ class StaffDirectory:
             external_ids[row.id] = row.external_id
             names[row.id] = row.name
         holders: dict[str, list[int]] = defaultdict(list)
-        for row in conn.execute(sa.select(staff_roles.c.role, staff_roles.c.staff_id)):
-            holders[str(row[0])].append(int(row[1]))
+        for role_row in conn.execute(sa.select(staff_roles.c.role, staff_roles.c.staff_id)):
+            holders[str(role_row[0])].append(int(role_row[1]))
         for ids in holders.values():
             ids.sort(key=lambda staff_id: external_ids[staff_id])
         by_external_id = {external: staff_id for staff_id, external in external_ids.items()}
