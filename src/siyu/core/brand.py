@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from siyu.core.timeutil import DEFAULT_TIMEZONE, US_PER_DAY
+from siyu.core.workdays import WorkdayCalendar
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,14 @@ class BrandSettings:
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     caps: Caps = field(default_factory=Caps)
     late_after_us: int = US_PER_DAY
+    # True = a workday (调休上班), False = a day off; wins over the chinese_calendar data.
+    # A mapping makes the settings unhashable, which nothing needs.
+    workday_overrides: Mapping[date, bool] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def calendar(self) -> WorkdayCalendar:
+        return WorkdayCalendar(self.workday_overrides)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import time
+import re
+from datetime import date, time
+from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +16,9 @@ from siyu.core.timeutil import parse_duration_us, zone_named
 from siyu.store.event_days import recompute_event_days
 from siyu.store.tables import brand_settings
 
-KEYS = ("timezone", "quiet_hours", "caps", "late_after")
+KEYS = ("timezone", "quiet_hours", "caps", "late_after", "workdays")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WORKDAY_WORDS = {"workday": True, "holiday": False}
 
 
 def _parse_hhmm(text: Any, where: str) -> time:
@@ -23,6 +27,36 @@ def _parse_hhmm(text: Any, where: str) -> time:
         return time(int(hours), int(minutes))
     except ValueError as exc:
         raise ValidationError([Problem(where, f'expected "HH:MM", got {text!r}')]) from exc
+
+
+def _iso_date(text: str) -> date | None:
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_workdays(raw: Any) -> MappingProxyType[date, bool]:
+    """{"2027-01-01": "holiday", "2027-02-07": "workday"} → {date: is a workday}."""
+    if not isinstance(raw, dict):
+        raise ValidationError([Problem("workdays", 'expected {"2027-01-01": "holiday", "2027-02-07": "workday"}')])
+    overrides: dict[date, bool] = {}
+    problems: list[Problem] = []
+    for text, word in raw.items():
+        where = f"workdays.{text}"
+        day = _iso_date(text)
+        if day is None:
+            problems.append(Problem(where, f"expected a date written YYYY-MM-DD, got {text!r}"))
+            continue
+        if word not in _WORKDAY_WORDS:
+            problems.append(Problem(where, f'expected "workday" or "holiday", got {word!r}'))
+            continue
+        overrides[day] = _WORKDAY_WORDS[word]
+    if problems:
+        raise ValidationError(problems)
+    return MappingProxyType(overrides)
 
 
 def from_values(values: dict[str, Any]) -> BrandSettings:
@@ -54,7 +88,10 @@ def from_values(values: dict[str, Any]) -> BrandSettings:
             late_after = parse_duration_us(str(values["late_after"]))
         except ValueError as exc:
             raise ValidationError([Problem("late_after", str(exc))]) from exc
-    return BrandSettings(timezone=timezone, quiet_hours=quiet, caps=caps, late_after_us=late_after)
+    overrides = _parse_workdays(values["workdays"]) if "workdays" in values else base.workday_overrides
+    return BrandSettings(
+        timezone=timezone, quiet_hours=quiet, caps=caps, late_after_us=late_after, workday_overrides=overrides
+    )
 
 
 def stored_values(conn: Connection) -> dict[str, Any]:

@@ -1,0 +1,136 @@
+"""The brand-wide frequency cap on customer-facing touches, for one customer.
+
+At most `per_day` tasks per local day and `per_week` per local week (Monday to Sunday), counted
+by due time. A task over a cap moves to the same local time on the next day with room (then
+quiet hours apply); the higher-priority SOP keeps its slot, ties go to the earlier-planned task.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from siyu.core.brand import BrandSettings, Caps
+from siyu.core.schedule import local_instant, quiet_adjusted, workday_adjusted
+from siyu.core.timeutil import day_number, from_us
+
+MAX_DEFERRAL_DAYS = 60
+
+
+@dataclass(frozen=True)
+class CapItem:
+    key: int  # task id
+    want_us: int  # due instant before caps (already through due_instant)
+    priority: int  # the SOP's priority
+    order: int  # planning order: lower = planned earlier
+    movable: bool = True  # False: already due, done or sent; it occupies its day and never moves
+    workdays_only: bool = False
+
+
+@dataclass(frozen=True)
+class Placement:
+    key: int
+    due_us: int | None  # None: no room within MAX_DEFERRAL_DAYS, or a cap of 0
+    deferred_days: int  # local days between the wanted day and the day placed (0 when None)
+    reason: str | None  # None when neither deferred nor dropped
+
+
+def _week(day: int) -> int:
+    """Local weeks Monday to Sunday: 1970-01-01 (day 0) was a Thursday."""
+    return (day + 3) // 7
+
+
+@dataclass(frozen=True)
+class _FullCap:
+    """The cap that sent a task away from its wanted day, for the reason shown to people."""
+
+    chinese: str
+    english: str
+    limit: int
+
+    def reason(self, chinese_outcome: str, english_outcome: str) -> str:
+        return (
+            f"{self.chinese} {self.limit} 已满，{chinese_outcome} "
+            f"({self.english} {self.limit} reached; {english_outcome})"
+        )
+
+
+class _Room:
+    """Tasks counted per local day and per local week so far."""
+
+    def __init__(self, caps: Caps) -> None:
+        self.caps = caps
+        self.per_day: Counter[int] = Counter()
+        self.per_week: Counter[int] = Counter()
+
+    def take(self, day: int) -> None:
+        self.per_day[day] += 1
+        self.per_week[_week(day)] += 1
+
+    def full_cap(self, day: int) -> _FullCap | None:
+        """The cap that leaves no room on `day` (the daily one first), None when there is room."""
+        if self.per_day[day] >= self.caps.per_day:
+            return _FullCap("每日上限", "daily cap", self.caps.per_day)
+        if self.per_week[_week(day)] >= self.caps.per_week:
+            return _FullCap("每周上限", "weekly cap", self.caps.per_week)
+        return None
+
+
+def place(items: Sequence[CapItem], caps: Caps, settings: BrandSettings) -> list[Placement]:
+    """Placements for the movable items of one customer, in input order. Raises CalendarError
+    when a workdays-only item is deferred into a year the calendar does not know."""
+    zone = settings.zone
+    room = _Room(caps)
+    for item in items:
+        if not item.movable:
+            room.take(_local_day(item.want_us, zone))
+    placed: dict[int, Placement] = {}
+    by_rank = sorted(
+        (index for index, item in enumerate(items) if item.movable),
+        key=lambda index: (-items[index].priority, items[index].order, index),
+    )
+    for index in by_rank:
+        placed[index] = _place_one(items[index], room, settings)
+    return [placed[index] for index in sorted(placed)]
+
+
+def _local_day(us: int, zone: ZoneInfo) -> int:
+    return day_number(from_us(us, zone).date())
+
+
+def _place_one(item: CapItem, room: _Room, settings: BrandSettings) -> Placement:
+    zone = settings.zone
+    wanted = from_us(item.want_us, zone)
+    wanted_day = day_number(wanted.date())
+    full = room.full_cap(wanted_day)
+    if full is None:
+        room.take(wanted_day)
+        return Placement(item.key, item.want_us, 0, None)
+    if room.caps.per_day <= 0 or room.caps.per_week <= 0:
+        return Placement(item.key, None, 0, full.reason("不安排", "not planned"))
+    offset = 1
+    while offset <= MAX_DEFERRAL_DAYS:
+        candidate = local_instant(wanted.date() + timedelta(days=offset), wanted.time(), zone)
+        candidate = quiet_adjusted(candidate, settings.quiet_hours, zone)
+        if item.workdays_only:
+            candidate = workday_adjusted(candidate, settings.calendar, zone)
+        day = _local_day(candidate, zone)
+        deferred = day - wanted_day
+        if deferred > MAX_DEFERRAL_DAYS:
+            break
+        if room.full_cap(day) is None:
+            room.take(day)
+            return Placement(
+                item.key, candidate, deferred, full.reason(f"顺延 {deferred} 天", f"deferred {_days(deferred)}")
+            )
+        offset = deferred + 1
+    return Placement(
+        item.key, None, 0, full.reason(f"{MAX_DEFERRAL_DAYS} 天内无空位", f"no room within {MAX_DEFERRAL_DAYS} days")
+    )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
