@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.engine import Connection
 
 from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
+from siyu.core.schedule import local_instant
 from siyu.core.tasks import TaskStatus
-from siyu.core.timeutil import to_us
+from siyu.core.timeutil import from_day_number, local_day, to_us
+from siyu.services import settings as brand_settings
 from siyu.services import tasks as task_service
 
 tasks_app = typer.Typer(help="Tasks: list, show, done, skip.", no_args_is_help=True)
@@ -79,6 +83,34 @@ def list_(
         return
     out.print(_table(rows))
     out.print(f"{len(rows)} task(s)")
+
+
+def _today(conn: Connection, now: str | None) -> tuple[int, int]:
+    """[start, end) of the local day of NOW in the brand's zone, as µs."""
+    zone = brand_settings.load(conn).zone
+    day = from_day_number(local_day(to_us(parse_now(now)), zone))
+    return local_instant(day, time(0, 0), zone), local_instant(day + timedelta(days=1), time(0, 0), zone)
+
+
+@tasks_app.command("today")
+@handles_errors
+def today_(now: NowOption = None, output: FormatOption = OutputFormat.table) -> None:
+    """What the brand's tasks due today look like: counts by SOP, step and status."""
+    with engine().begin() as conn:
+        start, end = _today(conn, now)
+        rows = task_service.counts_by_step(conn, due_from_us=start, due_before_us=end)
+    if output is OutputFormat.json:
+        print_json([{"sop": sop, "step": step, "status": status, "count": n} for sop, step, status, n in rows])
+        return
+    statuses = sorted({status for _, _, status, _ in rows})
+    table = Table("sop", "step", *statuses, "total", title="今日任务 (tasks due today)")
+    by_step: dict[tuple[str, str], dict[str, int]] = {}
+    for sop, step, status, n in rows:
+        by_step.setdefault((sop, step), {})[status] = n
+    for (sop, step), numbers in by_step.items():
+        table.add_row(sop, step, *(str(numbers.get(s, "")) for s in statuses), str(sum(numbers.values())))
+    out.print(table)
+    out.print(f"{sum(n for *_, n in rows)} task(s) due today")
 
 
 @tasks_app.command("show")

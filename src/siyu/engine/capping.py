@@ -6,7 +6,7 @@ lower-priority, later-planned tasks to the next day with room."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ from siyu.core.caps import CapItem, place
 from siyu.core.conditions import TargetKind
 from siyu.core.model import CUSTOMER_FACING
 from siyu.core.tasks import COUNTED_BY_CAPS, PLANNER, TaskStatus
-from siyu.core.timeutil import US_PER_DAY, from_us, to_us
+from siyu.core.timeutil import US_PER_DAY, from_us, local_day, to_us
 from siyu.engine.book import SopBook
 from siyu.engine.context import PlanContext
 from siyu.engine.transitions import change
@@ -73,7 +73,7 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
     updates: list[dict[str, Any]] = []
     unplaceable: dict[str, list[int]] = defaultdict(list)
     for rows in by_customer.values():
-        if len(rows) <= limit and all(r.due_at == r.wanted_at for r in rows):
+        if _within_caps(rows, limit, ctx):
             continue
         items = [
             CapItem(
@@ -106,6 +106,25 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
         sa.update(tasks).where(tasks.c.cap_pending, tasks.c.target_id.in_(customer_ids)).values(cap_pending=False)
     )
     return len(customer_ids) == batch
+
+
+def _within_caps(rows: list[Any], limit: int, ctx: PlanContext) -> bool:
+    """True when nothing was deferred and no local day or week is over its cap: nothing to move."""
+    if any(r.due_at != r.wanted_at for r in rows):
+        return False
+    if len(rows) <= limit:
+        return True
+    caps = ctx.settings.caps
+    days = Counter(local_day(r.due_at, ctx.zone) for r in rows)
+    if max(days.values()) > caps.per_day:
+        return False
+    weeks = Counter(_week_of(day) for day in days.elements())
+    return max(weeks.values()) <= caps.per_week
+
+
+def _week_of(day: int) -> int:
+    """Local weeks Monday to Sunday: day 0 (1970-01-01) was a Thursday."""
+    return (day + 3) // 7
 
 
 def _workdays_only(book: SopBook, sop_id: str, step_id: str) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from siyu.core.model import ContentItem, File, Image, Link, MiniProgram, Step, Text, Video
-from siyu.core.render import render
-from siyu.engine.variables import Variables
+from siyu.core.model import ContentItem, File, Image, Link, MiniProgram, Step, Text, Video, step_items, templates_of
+from siyu.core.render import placeholders, render
+
+Variables = dict[str, dict[str, str]]  # {namespace: {field: text}}
 
 
 def render_item(item: ContentItem, variables: Variables) -> dict[str, Any]:
@@ -39,3 +41,30 @@ def render_content(step: Step, variant: str | None, variables: Variables, visibl
     if visible_to is not None:
         content["visible_to"] = visible_to
     return content
+
+
+@dataclass(frozen=True)
+class Needs:
+    """The template variables a step uses: which to load for its tasks."""
+
+    namespaces: frozenset[str] = frozenset()
+    customer_attributes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def none(self) -> bool:
+        return not self.namespaces
+
+
+CUSTOMER_ROW_FIELDS = frozenset({"id", "name", "birthday"})
+
+
+def needs_of(step: Step) -> Needs:
+    namespaces: set[str] = set()
+    attributes: set[str] = set()
+    for _, item in step_items(step):
+        for _, text in templates_of(item):
+            for placeholder in placeholders(text):
+                namespaces.add(placeholder.namespace)
+                if placeholder.namespace == "customer" and placeholder.field not in CUSTOMER_ROW_FIELDS:
+                    attributes.add(placeholder.field)
+    return Needs(frozenset(namespaces), frozenset(attributes))

@@ -20,10 +20,10 @@ from siyu.core.conditions import TargetKind
 from siyu.core.render import MissingValueError
 from siyu.core.tasks import PLANNER, TaskStatus
 from siyu.engine.book import SopBook
-from siyu.engine.content import render_content
+from siyu.engine.content import needs_of, render_content
 from siyu.engine.context import PlanContext
 from siyu.engine.entries import exit_matching
-from siyu.engine.transitions import cancel_for_closed_entries, change, mark_due
+from siyu.engine.transitions import cancel_for_closed_entries, change, mark_due, mark_due_alike
 from siyu.engine.variables import load_variables
 from siyu.store.compile import SqlContext, condition_sql
 from siyu.store.tables import sop_entries, tasks
@@ -146,23 +146,27 @@ def _fire_version(conn: Connection, stored: Any, rows: list[Any], ctx: PlanConte
     nobody = [r.id for r in rows if r.executor_id is None]
     change(conn, nobody, TaskStatus.skipped, actor=PLANNER, now_us=now, reason="没有执行人 (nobody can carry it out)")
     rows = [r for r in rows if r.executor_id is not None]
-    variables = load_variables(conn, rows, ctx)
     visible_to = stored.definition.get("visible_to")
-    rendered: list[tuple[int, dict[str, Any]]] = []
-    for row in rows:
-        step = steps[row.step_id]
-        try:
-            rendered.append((row.id, render_content(step, row.variant, variables[row.id], visible_to)))
-        except MissingValueError as exc:
-            change(
-                conn,
-                [row.id],
-                TaskStatus.failed,
-                actor=PLANNER,
-                now_us=now,
-                reason=f"话术变量缺失 (missing value): {exc}",
-            )
-    mark_due(conn, rendered, actor=PLANNER, now_us=now)
+    for step_id in sorted({r.step_id for r in rows}):
+        step = steps[step_id]
+        step_rows = [r for r in rows if r.step_id == step_id]
+        needs = needs_of(step)
+        if needs.none:
+            # the same script for every task of a variant: one statement per variant
+            for variant in sorted({r.variant or "" for r in step_rows}):
+                ids = [r.id for r in step_rows if (r.variant or "") == variant]
+                content = render_content(step, variant or None, {}, visible_to)
+                mark_due_alike(conn, ids, content, actor=PLANNER, now_us=now)
+            continue
+        variables = load_variables(conn, step_rows, ctx, needs)
+        rendered: list[tuple[int, dict[str, Any]]] = []
+        for row in step_rows:
+            try:
+                rendered.append((row.id, render_content(step, row.variant, variables[row.id], visible_to)))
+            except MissingValueError as exc:
+                reason = f"话术变量缺失 (missing value): {exc}"
+                change(conn, [row.id], TaskStatus.failed, actor=PLANNER, now_us=now, reason=reason)
+        mark_due(conn, rendered, actor=PLANNER, now_us=now)
 
 
 def _when_text(stored: Any, step_id: str) -> str:

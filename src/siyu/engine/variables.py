@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.core.conditions import TargetKind
+from siyu.engine.content import Needs, Variables
 from siyu.engine.context import PlanContext
 from siyu.store.tables import chat_groups, customer_attributes, customers, events
 
-Variables = dict[str, dict[str, str]]
 ORDER_PAID = "order_paid"
 
 
@@ -34,15 +34,18 @@ def _properties(raw: Any) -> dict[str, Any]:
     return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
 
 
-def load_variables(conn: Connection, rows: Sequence[Any], ctx: PlanContext) -> dict[int, Variables]:
-    """{task id: {namespace: {field: text}}} for rows with id, target_type, target_id, executor_id, event_id."""
+def load_variables(conn: Connection, rows: Sequence[Any], ctx: PlanContext, needs: Needs) -> dict[int, Variables]:
+    """{task id: {namespace: {field: text}}} for rows with id, target_type, target_id, executor_id,
+    event_id — only the namespaces and attributes the step's templates use."""
     by_kind: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         by_kind[row.target_type].add(row.target_id)
-    customer_vars = _customers(conn, sorted(by_kind[TargetKind.customer.value]))
-    last_orders = _last_orders(conn, sorted(by_kind[TargetKind.customer.value]), ctx.now_us)
-    group_vars = _groups(conn, sorted(by_kind[TargetKind.group.value]))
-    members = _members(conn, sorted({row.event_id for row in rows if row.event_id is not None}))
+    customer_ids = sorted(by_kind[TargetKind.customer.value])
+    customer_vars = _customers(conn, customer_ids, needs.customer_attributes) if "customer" in needs.namespaces else {}
+    last_orders = _last_orders(conn, customer_ids, ctx.now_us) if "last_order" in needs.namespaces else {}
+    group_vars = _groups(conn, sorted(by_kind[TargetKind.group.value])) if "group" in needs.namespaces else {}
+    event_ids = sorted({row.event_id for row in rows if row.event_id is not None})
+    members = _members(conn, event_ids) if "member" in needs.namespaces else {}
     found: dict[int, Variables] = {}
     for row in rows:
         variables: Variables = {}
@@ -62,12 +65,16 @@ def load_variables(conn: Connection, rows: Sequence[Any], ctx: PlanContext) -> d
     return found
 
 
-def _customers(conn: Connection, ids: list[int]) -> dict[int, dict[str, str]]:
+def _customers(conn: Connection, ids: list[int], attributes: frozenset[str]) -> dict[int, dict[str, str]]:
     found: dict[int, dict[str, str]] = {}
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        for row in conn.execute(sa.select(customer_attributes).where(customer_attributes.c.customer_id.in_(chunk))):
-            found.setdefault(row.customer_id, {})[row.key] = row.value_text
+        if attributes:
+            query = sa.select(customer_attributes).where(
+                customer_attributes.c.customer_id.in_(chunk), customer_attributes.c.key.in_(sorted(attributes))
+            )
+            for row in conn.execute(query):
+                found.setdefault(row.customer_id, {})[row.key] = row.value_text
         query = sa.select(customers.c.id, customers.c.external_id, customers.c.name, customers.c.birthday)
         for row in conn.execute(query.where(customers.c.id.in_(chunk))):
             fields = found.setdefault(row.id, {})

@@ -127,3 +127,14 @@ def set_status(
         sa.insert(task_changes).values(task_id=task_id, at=now_us, status=wanted.value, actor=actor, reason=reason)
     )
     return get_task(conn, task_id)
+
+
+def counts_by_step(conn: Connection, *, due_from_us: int, due_before_us: int) -> list[tuple[str, str, str, int]]:
+    """(sop, step, status, count) of the tasks due in [from, before), by SOP and step."""
+    query = (
+        sa.select(tasks.c.sop_id, tasks.c.step_id, tasks.c.status, sa.func.count())
+        .where(tasks.c.due_at >= due_from_us, tasks.c.due_at < due_before_us)
+        .group_by(tasks.c.sop_id, tasks.c.step_id, tasks.c.status)
+        .order_by(tasks.c.sop_id, tasks.c.step_id, tasks.c.status)
+    )
+    return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in conn.execute(query)]
