@@ -58,7 +58,11 @@ def timed_tick(url: str, now: datetime) -> dict[str, object]:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     report = json.loads(done.stdout)
     # RUSAGE_CHILDREN keeps the largest child so far: a smaller later child reads as the earlier peak
-    return {"seconds": round(seconds, 2), "peak_mib_at_least": round(max(peak, before) / 1024), "steps": report["steps"]}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_mib_at_least": round(max(peak, before) / 1024),
+        "steps": report["steps"],
+    }
 
 
 def counts(url: str) -> dict[str, object]:
