@@ -1,4 +1,4 @@
-"""`siyu settings …`: brand-wide settings (time zone, quiet hours, caps, late_after)."""
+"""`siyu settings …`: brand-wide settings (time zone, quiet hours, caps, late_after, workday overrides)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def show() -> None:
             },
             "caps": {"per_day": current.caps.per_day, "per_week": current.caps.per_week},
             "late_after_seconds": current.late_after_us // 1_000_000,
+            "workdays": {
+                day.isoformat(): "workday" if working else "holiday"
+                for day, working in sorted(current.workday_overrides.items())
+            },
         }
     )
 
@@ -37,10 +41,13 @@ def show() -> None:
 @settings_app.command("set")
 @handles_errors
 def set_(
-    key: Annotated[str, typer.Argument(help="timezone | quiet_hours | caps | late_after")],
+    key: Annotated[str, typer.Argument(help="timezone | quiet_hours | caps | late_after | workdays")],
     value: Annotated[str, typer.Argument(help='A JSON value or plain text, e.g. Asia/Shanghai or {"per_day": 3}')],
 ) -> None:
-    """Change one setting (validated before anything is written)."""
+    """Change one setting (validated before anything is written).
+
+    workdays: the admin's Chinese workday overrides for years the built-in calendar does not know
+    yet, e.g. '{"2027-01-01": "holiday", "2027-02-07": "workday"}' (replaces the whole map)."""
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError:
