@@ -35,16 +35,35 @@ def _week_start(now_us: int, ctx: PlanContext) -> int:
 
 def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -> bool:
     """Check a batch of customers with unchecked tasks; returns whether more remain."""
-    customer_ids = [
-        int(i)
-        for i in conn.execute(
-            sa.select(tasks.c.target_id).where(tasks.c.cap_pending).distinct().order_by(tasks.c.target_id).limit(batch)
-        ).scalars()
-    ]
+    unchecked = sa.select(tasks.c.target_id).where(tasks.c.cap_pending).distinct().order_by(tasks.c.target_id)
+    customer_ids = [int(i) for i in conn.execute(unchecked.limit(batch)).scalars()]
     if not customer_ids:
         return False
+    low, high = customer_ids[0], customer_ids[-1]
     caps = ctx.settings.caps
+    limit = min(caps.per_day, caps.per_week)
     horizon_start = min(_week_start(ctx.now_us, ctx), ctx.now_us - 8 * US_PER_DAY)
+    in_reach = [
+        tasks.c.target_type == TargetKind.customer.value,
+        tasks.c.target_id.between(low, high),
+        tasks.c.channel.in_(FACING),
+        tasks.c.status.in_(COUNTED),
+        tasks.c.due_at >= horizon_start,
+    ]
+    # only customers with more counted tasks than the smaller cap, or a task already moved,
+    # can need a move: the rest are cleared without reading their tasks
+    crowded_query = (
+        sa.select(tasks.c.target_id)
+        .where(*in_reach, tasks.c.target_id.in_(unchecked.where(tasks.c.target_id.between(low, high))))
+        .group_by(tasks.c.target_id)
+        .having(
+            sa.or_(
+                sa.func.count() > limit,
+                sa.func.max(sa.case((tasks.c.due_at != tasks.c.wanted_at, 1), else_=0)) == 1,
+            )
+        )
+    )
+    crowded = [int(i) for i in conn.execute(crowded_query).scalars()]
     counted = (
         sa.select(
             tasks.c.id,
@@ -57,19 +76,12 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
             tasks.c.due_at,
             tasks.c.reason,
         )
-        .where(
-            tasks.c.target_type == TargetKind.customer.value,
-            tasks.c.target_id.in_(customer_ids),
-            tasks.c.channel.in_(FACING),
-            tasks.c.status.in_(COUNTED),
-            tasks.c.due_at >= horizon_start,
-        )
+        .where(*in_reach, tasks.c.target_id.in_(crowded))
         .order_by(tasks.c.id)
     )
     by_customer: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(counted):
+    for row in conn.execute(counted) if crowded else ():
         by_customer[row.target_id].append(row)
-    limit = min(caps.per_day, caps.per_week)
     updates: list[dict[str, Any]] = []
     unplaceable: dict[str, list[int]] = defaultdict(list)
     for rows in by_customer.values():
@@ -103,7 +115,7 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
     for reason, ids in unplaceable.items():
         change(conn, ids, TaskStatus.skipped, actor=PLANNER, now_us=ctx.now_us, reason=reason)
     conn.execute(
-        sa.update(tasks).where(tasks.c.cap_pending, tasks.c.target_id.in_(customer_ids)).values(cap_pending=False)
+        sa.update(tasks).where(tasks.c.cap_pending, tasks.c.target_id.between(low, high)).values(cap_pending=False)
     )
     return len(customer_ids) == batch
 

@@ -33,7 +33,8 @@ from siyu.services.sops import StoredSop
 from siyu.store.tables import sop_state
 
 BATCH = 5000
-CUSTOMER_BATCH = 2000
+FIRE_BATCH = 20_000
+CUSTOMER_BATCH = 10_000
 
 StepFunction = Callable[[Connection, PlanContext, SopBook], bool]
 
@@ -76,7 +77,7 @@ def steps_of(book: SopBook) -> list[Step]:
         steps += _sop_steps(stored)
     steps += [
         Step("caps", "siyu:caps", lambda c, x, b: place_caps(c, b, x, batch=CUSTOMER_BATCH)),
-        Step("fire", "siyu:fire", lambda c, x, b: fire_due(c, b, x, batch=BATCH)),
+        Step("fire", "siyu:fire", lambda c, x, b: fire_due(c, b, x, batch=FIRE_BATCH)),
         Step("expire", "siyu:fire", lambda c, x, _b: expire_due(c, x, batch=BATCH)),
     ]
     return steps
