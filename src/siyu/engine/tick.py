@@ -84,13 +84,18 @@ def steps_of(book: SopBook) -> list[Step]:
 
 
 def lock_key(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"siyu-planner:{name}".encode()).digest()[:8], "big", signed=True)
+    """A 32-bit key for a step's lock; the other half of the lock is the schema's hash."""
+    return int.from_bytes(hashlib.sha256(f"siyu-planner:{name}".encode()).digest()[:4], "big", signed=True)
 
 
 def _locked(conn: Connection, name: str) -> bool:
+    """PostgreSQL advisory locks belong to the database: the schema is part of the key, so
+    brands in different schemas of one database never wait for each other."""
     if conn.dialect.name != "postgresql":
         return True
-    return bool(conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(lock_key(name)))).scalar())
+    schema_key = sa.func.hashtext(sa.func.current_schema())
+    locked = conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(schema_key, sa.literal(lock_key(name))))).scalar()
+    return bool(locked)
 
 
 Begin = Callable[[], AbstractContextManager[Connection]]
