@@ -68,7 +68,7 @@ def simulate(
                     yield conn
 
             for index, instant in enumerate(instants):
-                run_tick(begin, instant)
+                run_tick(begin, instant, locking=False)
                 if on_tick is not None:
                     on_tick(index + 1, len(instants))
             query = _query().where(

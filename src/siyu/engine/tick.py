@@ -107,8 +107,11 @@ def run_tick(
     *,
     should_stop: Callable[[], bool] = lambda: False,
     on_step: Callable[[str], None] | None = None,
+    locking: bool = True,
 ) -> TickReport:
-    """Run every step until none reports more work (or `should_stop()` between steps)."""
+    """Run every step until none reports more work (or `should_stop()` between steps).
+    `locking=False` (a simulation in a transaction it rolls back) takes no advisory locks,
+    which it would otherwise hold — and keep from real workers — until it ends."""
     report = TickReport(now_us)
     with begin() as conn:
         book = SopBook.load(conn)
@@ -120,7 +123,7 @@ def run_tick(
                 report.stopped = True
                 return report
             with begin() as conn:
-                if not _locked(conn, step.lock):
+                if locking and not _locked(conn, step.lock):
                     report.skipped[step.name] += 1
                     break
                 more = step.run(conn, ctx, book)
