@@ -58,8 +58,9 @@ def local(text: str) -> str:
     return iso(to_us(datetime.fromisoformat(text)))
 
 
-def tasks_of(engine: Engine, sop: str, **filters: Any) -> list[dict[str, Any]]:
-    return task_rows(engine, sop=sop, **filters)
+def tasks_of(engine: Engine, sop: str | None, *, status: str | None = None) -> list[dict[str, Any]]:
+    """Tasks as `siyu tasks list` shows them (of one SOP, or all), by due time."""
+    return task_rows(engine, sop=sop, status=None if status is None else TaskStatus(status))
 
 
 def brief(engine: Engine, sop: str) -> list[tuple[str, str, int, str, str]]:
