@@ -46,6 +46,7 @@ class Brand:
     members: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     zone: ZoneInfo = SHANGHAI
+    events_made: int = 0  # default event ids keep counting across writes (ids are idempotency keys)
 
     def add_staff(self, staff_id: str, *roles: str, name: str | None = None) -> None:
         self.staff.append({"id": staff_id, "name": name or staff_id, "roles": list(roles)})
@@ -99,8 +100,9 @@ class Brand:
         **properties: Any,
     ) -> None:
         moment = datetime.fromisoformat(when).replace(tzinfo=self.zone).isoformat()
+        self.events_made += 1
         row: dict[str, Any] = {
-            "id": event_id or f"ev{len(self.events) + 1}",
+            "id": event_id or f"ev{self.events_made}",
             "type": event_type,
             "at": moment,
             "properties": properties,
