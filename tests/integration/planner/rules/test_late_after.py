@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.integration.planner.rules.support import MONDAY, apply_text, history, mark, run, set_setting, tasks_of
+from tests.integration.planner.rules.support import MONDAY, apply_text, history, local, mark, run, set_setting, tasks_of
 from tests.support.brand import Brand
 
 TOMORROW = """
@@ -21,6 +21,11 @@ TOMORROW = """
         channel: private
         executor: owner
         content: [{text: "回访"}]
+      - id: daily
+        at: {every: day, time: "09:30"}
+        channel: internal
+        executor: owner
+        content: [{text: "看看"}]
 """
 
 
@@ -34,7 +39,7 @@ def customers(engine: Engine, tmp_path: Path, *names: str) -> None:
 
 
 def by_target(engine: Engine) -> dict[str, dict[str, object]]:
-    return {str(t["target"]): t for t in tasks_of(engine, "late-check")}
+    return {str(t["target"]): t for t in tasks_of(engine, "late-check") if t["step"] == "call"}
 
 
 def test_pending_tasks_of_a_worker_down_for_two_days_expire_and_are_never_due(engine: Engine, tmp_path: Path) -> None:
@@ -46,6 +51,16 @@ def test_pending_tasks_of_a_worker_down_for_two_days_expire_and_are_never_due(en
     assert task["status"] == "expired"
     assert task["content"] is None
     assert [status for status, _actor, _reason in history(engine, int(str(task["id"])))] == ["expired"]
+    daily = [(local(t["due_at"]), t["status"]) for t in tasks_of(engine, "late-check") if t["step"] == "daily"]
+    assert daily == [
+        ("2026-03-02 09:30", "expired"),  # pending when the worker stopped
+        ("2026-03-03 09:30", "expired"),
+        ("2026-03-04 09:30", "expired"),
+        ("2026-03-05 09:30", "due"),  # an hour late: within late_after
+        ("2026-03-06 09:30", "pending"),
+    ]
+    for expired in tasks_of(engine, "late-check", status="expired"):
+        assert [status for status, _actor, _reason in history(engine, expired["id"])] == ["expired"]
 
 
 def test_due_tasks_not_done_within_late_after_expire(engine: Engine, tmp_path: Path) -> None:

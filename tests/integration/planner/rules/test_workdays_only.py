@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from tests.integration.planner.rules.support import apply_text, local, run, set_setting, tasks_of
@@ -81,3 +82,32 @@ def test_overrides_in_the_settings_are_followed(engine: Engine, tmp_path: Path) 
         "festival": ("2030-01-09 10:00", "pending", None),
         "any-day": ("2030-01-05 11:00", "pending", None),
     }
+
+
+YEAR_END = """
+    id: year-end
+    name: year end
+    kind: customer
+    audience: {tag: 会员}
+    steps:
+      - {id: one, at: {day: 1, time: "10:00"}, workdays_only: true, channel: private, executor: owner, content: [{text: "a"}]}
+      - {id: two, at: {day: 1, time: "11:00"}, workdays_only: true, channel: private, executor: owner, content: [{text: "b"}]}
+      - {id: three, at: {day: 1, time: "12:00"}, workdays_only: true, channel: private, executor: owner, content: [{text: "c"}]}
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine: caps step raises CalendarError (the whole tick fails, every tick) instead of failing the task",
+)
+def test_a_cap_deferral_into_an_unknown_year_fails_the_task_without_a_crash(engine: Engine, tmp_path: Path) -> None:
+    member(engine, tmp_path)
+    apply_text(engine, tmp_path, YEAR_END, "2026-12-30 08:00")
+    # Thursday 2026-12-31 takes two; the third is deferred into 2027, which the calendar does not know
+    run(engine, "2026-12-30 09:00")
+
+    found = {t["step"]: (local(t["due_at"]), t["status"], t["reason"]) for t in tasks_of(engine, "year-end")}
+    assert found["one"] == ("2026-12-31 10:00", "pending", None)
+    assert found["two"] == ("2026-12-31 11:00", "pending", None)
+    assert found["three"][1] == "failed"
+    assert "no Chinese workday calendar for 2027-01-01" in (found["three"][2] or "")
