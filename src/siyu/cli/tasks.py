@@ -115,10 +115,13 @@ def today_(now: NowOption = None, output: FormatOption = OutputFormat.table) -> 
 
 @tasks_app.command("show")
 @handles_errors
-def show(task_id: int) -> None:
-    """One task with its history of changes, as JSON."""
+def show(task_id: int, now: NowOption = None) -> None:
+    """One task with its history of changes, as JSON; `overdue` is judged at NOW."""
+    now_us = to_us(parse_now(now))
     with engine().begin() as conn:
-        print_json({**task_service.get_task(conn, task_id), "history": task_service.history(conn, task_id)})
+        task = task_service.get_task(conn, task_id)
+        overdue = task["status"] in ("pending", "due") and task_service.due_us(task) < now_us
+        print_json({**task, "overdue": overdue, "history": task_service.history(conn, task_id)})
 
 
 @tasks_app.command("done")
@@ -134,7 +137,9 @@ def done(task_id: int, by: ActorOption = "cli", now: NowOption = None) -> None:
 @handles_errors
 def skip(
     task_id: int,
-    reason: Annotated[str, typer.Option("--reason", help="Why it is skipped (kept on the task).")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why it is skipped (required; kept on the task).")
+    ] = None,
     by: ActorOption = "cli",
     now: NowOption = None,
 ) -> None:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from siyu.core.brand import BrandSettings, Caps
 from siyu.core.schedule import local_instant, quiet_adjusted, workday_adjusted
 from siyu.core.timeutil import day_number, from_us
+from siyu.core.workdays import CalendarError
 
 MAX_DEFERRAL_DAYS = 60
 
@@ -36,6 +37,7 @@ class Placement:
     due_us: int | None  # None: no room within MAX_DEFERRAL_DAYS, or a cap of 0
     deferred_days: int  # local days between the wanted day and the day placed (0 when None)
     reason: str | None  # None when neither deferred nor dropped
+    failed: bool = False  # True: the deferral ran past the workday calendar (reason says which date)
 
 
 def _week(day: int) -> int:
@@ -80,8 +82,8 @@ class _Room:
 
 
 def place(items: Sequence[CapItem], caps: Caps, settings: BrandSettings) -> list[Placement]:
-    """Placements for the movable items of one customer, in input order. Raises CalendarError
-    when a workdays-only item is deferred into a year the calendar does not know."""
+    """Placements for the movable items of one customer, in input order. A workdays-only item
+    deferred into a year the calendar does not know is placed nowhere, `failed`, with the reason."""
     zone = settings.zone
     room = _Room(caps)
     for item in items:
@@ -93,7 +95,11 @@ def place(items: Sequence[CapItem], caps: Caps, settings: BrandSettings) -> list
         key=lambda index: (-items[index].priority, items[index].order, index),
     )
     for index in by_rank:
-        placed[index] = _place_one(items[index], room, settings)
+        try:
+            placed[index] = _place_one(items[index], room, settings)
+        except CalendarError as exc:
+            reason = f"工作日日历缺失 (workday calendar): {exc}"
+            placed[index] = Placement(items[index].key, None, 0, reason, failed=True)
     return [placed[index] for index in sorted(placed)]
 
 

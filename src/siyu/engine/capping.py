@@ -21,10 +21,11 @@ from siyu.core.timeutil import US_PER_DAY, from_us, local_day, to_us
 from siyu.engine.book import SopBook
 from siyu.engine.context import PlanContext
 from siyu.engine.transitions import change
-from siyu.store.tables import tasks
+from siyu.store.tables import task_changes, tasks
 
 FACING = [channel.value for channel in CUSTOMER_FACING]
 COUNTED = [status.value for status in COUNTED_BY_CAPS]
+BACK_IN_PLACE = "频次上限腾出空位，恢复原定时间 (room under the cap again; back to its time)"
 
 
 def _week_start(now_us: int, ctx: PlanContext) -> int:
@@ -84,6 +85,7 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
         by_customer[row.target_id].append(row)
     updates: list[dict[str, Any]] = []
     unplaceable: dict[str, list[int]] = defaultdict(list)
+    failures: dict[str, list[int]] = defaultdict(list)
     for rows in by_customer.values():
         if _within_caps(rows, limit, ctx):
             continue
@@ -101,7 +103,9 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
         current = {r.id: r for r in rows}
         for placement in place(items, caps, ctx.settings):
             row = current[placement.key]
-            if placement.due_us is None:
+            if placement.failed:
+                failures[placement.reason or "workday calendar"].append(row.id)
+            elif placement.due_us is None:
                 unplaceable[placement.reason or "频次上限 (frequency cap): no room"].append(row.id)
             elif placement.due_us != row.due_at or placement.reason != row.reason:
                 updates.append({"task_id": row.id, "due_at": placement.due_us, "reason": placement.reason})
@@ -112,8 +116,24 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
             .values(due_at=sa.bindparam("due_at"), reason=sa.bindparam("reason"), updated_at=ctx.now_us),
             updates,
         )
+        # a move keeps the status; the history shows who moved it and why
+        conn.execute(
+            sa.insert(task_changes),
+            [
+                {
+                    "task_id": u["task_id"],
+                    "at": ctx.now_us,
+                    "status": TaskStatus.pending.value,
+                    "actor": PLANNER,
+                    "reason": u["reason"] or BACK_IN_PLACE,
+                }
+                for u in updates
+            ],
+        )
     for reason, ids in unplaceable.items():
         change(conn, ids, TaskStatus.skipped, actor=PLANNER, now_us=ctx.now_us, reason=reason)
+    for reason, ids in failures.items():
+        change(conn, ids, TaskStatus.failed, actor=PLANNER, now_us=ctx.now_us, reason=reason)
     conn.execute(
         sa.update(tasks).where(tasks.c.cap_pending, tasks.c.target_id.between(low, high)).values(cap_pending=False)
     )

@@ -10,6 +10,7 @@ set-based statements against it. Re-entry (docs/planner.md):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,7 +85,7 @@ def refresh_audience(conn: Connection, stored: StoredSop, ctx: PlanContext) -> b
         if by_audience and not nobody and not (sop.kind is SopKind.campaign and _campaign_over(sop, kind, ctx)):
             _enter_and_leave(conn, sop, kind, condition, ctx)
         if sop.exit is not None:
-            exit_matching(conn, sop, kind, ctx)
+            exit_matching(conn, stored, kind, ctx)
     if sop.kind is SopKind.campaign:
         plan_internal_work(conn, stored, ctx)
     cancel_for_closed_entries(conn, sop.id, actor="planner", now_us=ctx.now_us)
@@ -174,9 +175,10 @@ def _mark_holdout(conn: Connection, sop: Sop, kind: TargetKind, where: Sequence[
 
 
 def exit_matching(
-    conn: Connection, sop: Sop, kind: TargetKind, ctx: PlanContext, only: Sequence[int] | None = None
+    conn: Connection, stored: StoredSop, kind: TargetKind, ctx: PlanContext, only: Sequence[int] | None = None
 ) -> int:
     """Close the open entries whose exit condition holds (only the entry ids `only`, if given)."""
+    sop = stored.sop
     if sop.exit is None or kind is not sop.audience_target:
         return 0
     sql = SqlContext(ctx.dialect, ctx.sql.ctx, entry_at=E.c.entered_at)
@@ -185,7 +187,7 @@ def exit_matching(
     if only is not None:
         query = query.where(E.c.id.in_(list(only)))
     ids = [int(i) for i in conn.execute(query).scalars()]
-    reason = f"满足退出条件 (exit condition met): {describe(sop.exit)}"
+    reason = f"满足退出条件 (exit condition met): {describe(stored.definition.get('exit'))}"
     for start in range(0, len(ids), 5000):
         conn.execute(
             sa.update(E).where(E.c.id.in_(ids[start : start + 5000])).values(exited_at=ctx.now_us, exit_reason=reason)
@@ -193,9 +195,9 @@ def exit_matching(
     return len(ids)
 
 
-def describe(condition: Condition) -> str:
-    """A short text of a condition for reasons shown to people."""
-    text = repr(condition)
+def describe(raw: object) -> str:
+    """A condition as the operator wrote it (compact JSON, keys sorted), for reasons shown to people."""
+    text = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
     return text if len(text) <= 300 else text[:297] + "…"
 
 

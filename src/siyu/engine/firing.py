@@ -22,7 +22,7 @@ from siyu.core.tasks import PLANNER, TaskStatus
 from siyu.engine.book import SopBook
 from siyu.engine.content import needs_of, render_content
 from siyu.engine.context import PlanContext
-from siyu.engine.entries import exit_matching
+from siyu.engine.entries import describe, exit_matching
 from siyu.engine.transitions import cancel_for_closed_entries, change, mark_due, mark_due_alike
 from siyu.engine.variables import load_variables
 from siyu.store.compile import SqlContext, condition_sql
@@ -57,7 +57,7 @@ def _fire_for_sop(conn: Connection, book: SopBook, sop_id: str, rows: list[Any],
     latest = book.enabled[sop_id].sop
     if latest.exit is not None:
         entry_ids = _open_entry_ids(conn, sop_id, rows)
-        if entry_ids and exit_matching(conn, latest, latest.audience_target, ctx, only=entry_ids):
+        if entry_ids and exit_matching(conn, book.enabled[sop_id], latest.audience_target, ctx, only=entry_ids):
             cancel_for_closed_entries(conn, sop_id, actor=PLANNER, now_us=now)
     closed = _closed_entry_tasks(conn, rows)
     if closed:
@@ -172,7 +172,7 @@ def _fire_version(conn: Connection, stored: Any, rows: list[Any], ctx: PlanConte
 def _when_text(stored: Any, step_id: str) -> str:
     for raw in stored.definition.get("steps", []):
         if isinstance(raw, dict) and raw.get("id") == step_id:
-            return str(raw.get("when"))
+            return describe(raw.get("when"))
     return step_id
 
 

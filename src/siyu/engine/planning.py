@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.core.conditions import TargetKind
+from siyu.core.facts import Context
 from siyu.core.model import CUSTOMER_FACING, ExecutorKind, Sop, Step
 from siyu.core.schedule import local_instant
 from siyu.core.tasks import TaskStatus
@@ -72,12 +73,14 @@ def insert_for_entries(
 ) -> int:
     """One occurrence of a step for every open, non-holdout entry matching `where`.
 
-    `check_when`: make it only for targets whose `when` holds now (recurring occurrences: a
-    daily step "from day 31" makes no task, and takes no frequency-cap slot, before day 31;
-    `when` is checked again when the task fires)."""
+    `check_when`: make it only for targets whose `when` holds at the occurrence (recurring
+    occurrences: a daily step "from day 31" makes no task, and takes no frequency-cap slot,
+    before day 31; `when` is checked again when the task fires)."""
     where = [*where, E.c.sop_id == sop.id, E.c.target_type == kind.value, E.c.exited_at.is_(None), sa.not_(E.c.holdout)]
     if check_when and step.when is not None:
-        sql = SqlContext(ctx.dialect, ctx.sql.ctx, entry_at=E.c.entered_at)
+        # judged as of the occurrence (a "from day 31" test holds on day 31's evening), on the data known now
+        at_occurrence = Context(now_us=scheduled_us, zone=ctx.zone)
+        sql = SqlContext(ctx.dialect, at_occurrence, entry_at=E.c.entered_at)
         where.append(condition_sql(step.when, kind, sql, E.c.target_id))
     executor = _set_based_executor(step, kind, ctx) if not step.variants else None
     table = TABLES[kind]

@@ -85,7 +85,7 @@ def mark_due(conn: Connection, rendered: Sequence[tuple[int, dict[str, Any]]], *
     statement = (
         sa.update(tasks)
         .where(tasks.c.id == sa.bindparam("task_id"), tasks.c.status == TaskStatus.pending.value)
-        .values(status=TaskStatus.due.value, content=sa.bindparam("content"), reason=None, updated_at=now_us)
+        .values(status=TaskStatus.due.value, content=sa.bindparam("content"), updated_at=now_us)
     )
     conn.execute(statement, [{"task_id": task_id, "content": content} for task_id, content in rendered])
     conn.execute(
@@ -116,5 +116,5 @@ def mark_due_alike(conn: Connection, ids: Sequence[int], content: dict[str, Any]
         conn.execute(
             sa.update(tasks)
             .where(tasks.c.id.in_(chunk), tasks.c.status == TaskStatus.pending.value)
-            .values(status=TaskStatus.due.value, content=content, reason=None, updated_at=now_us)
+            .values(status=TaskStatus.due.value, content=content, updated_at=now_us)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.tasks import TaskStatus, change_refused
-from siyu.core.timeutil import from_us
+from siyu.core.timeutil import from_us, to_us
 from siyu.services import settings as brand_settings
 from siyu.store.tables import chat_groups, customers, staff, task_changes, tasks
 
@@ -138,3 +139,8 @@ def counts_by_step(conn: Connection, *, due_from_us: int, due_before_us: int) ->
         .order_by(tasks.c.sop_id, tasks.c.step_id, tasks.c.status)
     )
     return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in conn.execute(query)]
+
+
+def due_us(task: dict[str, Any]) -> int:
+    """The due instant of a task dict (as `as_dict` writes it)."""
+    return to_us(datetime.fromisoformat(str(task["due_at"])))

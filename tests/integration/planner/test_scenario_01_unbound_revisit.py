@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from siyu.core.tasks import TaskStatus
@@ -85,6 +84,8 @@ def test_invites_on_day_7_and_day_30(engine: Engine, tmp_path: Path) -> None:
     run(engine, *daily("2026-11-09", "2026-12-01", "10:30", "15:30"))
     rows = [row for row in summary(engine, sop=SOP) if row[1] != "c2"]
     assert rows == [
+        # made ahead (to the end of tomorrow): c1's day 31 starts 2026-12-02 09:00
+        ("daily-nudge", "c1", "s1", "2026-12-02 20:00", "pending", ""),
         ("day30-invite", "c1", "s1", "2026-12-01 10:30", "due", ""),
         ("day30-invite", "c4", "s2", "2026-12-05 10:30", "pending", ""),
         ("day7-invite", "c1", "s1", "2026-11-08 10:30", "expired", ""),
@@ -181,11 +182,6 @@ def test_binding_between_the_hourly_check_and_the_invitation_cancels_it(engine: 
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: recurring `when` is evaluated at the planning tick, not at the occurrence, so the "
-    "day-31 and day-32 nudges (planned a day ahead, while it is still day 30/31) are never made",
-)
 def test_daily_nudge_from_day_31(engine: Engine, tmp_path: Path) -> None:
     brand = Brand()
     brand.add_staff("s1")

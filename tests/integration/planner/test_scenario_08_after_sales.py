@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from siyu.core.assign import pick_variant
@@ -211,11 +210,6 @@ def test_three_sops_on_one_day_the_cap_defers_the_third_to_the_next_day(engine: 
     assert summary(engine, sop=HIGH) == [("survey", "vip", "s1", "2026-11-21 15:00", "due", "")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: firing clears the cap reason (mark_due sets reason=None), so a deferred task "
-    "once due no longer says why it is a day late; docs/planner.md: the reason is kept on the task",
-)
 def test_the_cap_reason_stays_on_the_deferred_task_once_due(engine: Engine, tmp_path: Path) -> None:
     brand = Brand()
     brand.add_staff("s1")

@@ -174,9 +174,6 @@ def test_refused_changes_exit_1_with_the_reason(planned: Engine, siyu: Siyu) -> 
 
 
 @pytest.mark.usefixtures("planned")
-@pytest.mark.xfail(
-    strict=True, reason="engine: `siyu tasks skip ID` without --reason exits 2 (a click usage error), not 1"
-)
 def test_skip_without_a_reason_exits_1(siyu: Siyu) -> None:
     later = task_id(siyu, "cli-care", "later", "c1")
     result = siyu("tasks", "skip", str(later), "--now", NOW)
@@ -196,7 +193,6 @@ def test_list_done_and_skip_take_now_from_the_option(siyu: Siyu) -> None:
 
 
 @pytest.mark.usefixtures("planned")
-@pytest.mark.xfail(strict=True, reason="engine: `siyu tasks show ID --now …` is refused: show has no --now option")
 def test_show_accepts_now_like_every_other_tasks_command(siyu: Siyu) -> None:
     hello = task_id(siyu, "cli-care", "hello", "c2")
     result = siyu("tasks", "show", str(hello), "--now", NOW)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from tests.integration.planner.rules.support import apply_text, local, run, set_setting, tasks_of
@@ -96,10 +95,6 @@ YEAR_END = """
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: caps step raises CalendarError (the whole tick fails, every tick) instead of failing the task",
-)
 def test_a_cap_deferral_into_an_unknown_year_fails_the_task_without_a_crash(engine: Engine, tmp_path: Path) -> None:
     member(engine, tmp_path)
     apply_text(engine, tmp_path, YEAR_END, "2026-12-30 08:00")
