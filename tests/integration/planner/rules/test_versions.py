@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.integration.planner.rules.support import MONDAY, apply_text, local, mark, run, tasks_of, texts
+from tests.integration.planner.rules.support import MONDAY, apply_text, entries, local, mark, run, tasks_of, texts
 from tests.support.brand import Brand
 
 V1 = """
@@ -71,3 +71,48 @@ def test_a_new_version_replans_pending_tasks_and_keeps_done_ones(engine: Engine,
         run(engine, moment)
         fired = next(t for t in tasks_of(engine, "versioned", status="due") if t["step"] == step)
         assert (fired["sop_version"], texts(fired)) == (2, [text])
+
+
+DAILY_V1 = """
+    id: versioned-daily
+    name: versioned daily
+    kind: customer
+    audience: {tag: 会员}
+    steps:
+      - {id: daily, at: {every: day, time: "18:00"}, channel: internal, executor: owner, content: [{text: "v1"}]}
+"""
+DAILY_V2 = """
+    id: versioned-daily
+    name: versioned daily
+    kind: customer
+    audience: {any: [{tag: 会员}, {tag: 新客}]}
+    steps:
+      - {id: daily, at: {every: day, time: "19:00"}, channel: internal, executor: owner, content: [{text: "v2"}]}
+"""
+
+
+def test_a_new_version_replans_recurring_work_and_checks_the_audience_at_once(engine: Engine, tmp_path: Path) -> None:
+    brand = Brand()
+    brand.add_staff("s1")
+    brand.add_customer("c1", "s1", tags=("会员",))
+    brand.add_customer("c2", "s1", tags=("新客",))  # only the new audience holds
+    brand.write(engine, tmp_path)
+    apply_text(engine, tmp_path, DAILY_V1, f"{MONDAY} 08:00")
+    run(engine, f"{MONDAY} 09:00")
+    apply_text(engine, tmp_path, DAILY_V2, f"{MONDAY} 09:10")
+    run(engine, f"{MONDAY} 09:20")  # the same hour as the last audience check
+
+    assert sorted(
+        (t["target"], t["sop_version"], local(t["due_at"]), t["status"]) for t in tasks_of(engine, "versioned-daily")
+    ) == [
+        ("c1", 1, "2026-03-02 18:00", "cancelled"),
+        ("c1", 1, "2026-03-03 18:00", "cancelled"),
+        ("c1", 2, "2026-03-02 19:00", "pending"),
+        ("c1", 2, "2026-03-03 19:00", "pending"),
+        ("c2", 2, "2026-03-02 19:00", "pending"),
+        ("c2", 2, "2026-03-03 19:00", "pending"),
+    ]
+    assert [row[:3] for row in entries(engine, "versioned-daily")] == [
+        ("c1", 1, f"{MONDAY} 09:00"),
+        ("c2", 1, f"{MONDAY} 09:20"),
+    ]
