@@ -194,7 +194,9 @@ def test_list_done_and_skip_take_now_from_the_option(siyu: Siyu) -> None:
 
 @pytest.mark.usefixtures("planned")
 def test_show_accepts_now_like_every_other_tasks_command(siyu: Siyu) -> None:
-    hello = task_id(siyu, "cli-care", "hello", "c2")
-    result = siyu("tasks", "show", str(hello), "--now", NOW)
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["id"] == hello
+    hello = task_id(siyu, "cli-care", "hello", "c2")  # due 09:10
+    for now, overdue in ((f"{MONDAY}T09:05:00+08:00", False), (NOW, True)):
+        result = siyu("tasks", "show", str(hello), "--now", now)
+        assert result.exit_code == 0, result.output
+        task = json.loads(result.stdout)
+        assert (task["id"], task["overdue"]) == (hello, overdue)

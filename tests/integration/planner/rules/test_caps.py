@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.integration.planner.rules.support import MONDAY, apply_text, brief, run, set_setting, tasks_of
+from tests.integration.planner.rules.support import MONDAY, apply_text, brief, history, run, set_setting, tasks_of
 from tests.support.brand import Brand
 
 DAILY = "每日上限 2 已满，顺延 1 天 (daily cap 2 reached; deferred 1 day)"
@@ -60,6 +60,12 @@ def test_higher_priority_keeps_its_slot_and_pushes_a_lower_priority_pending_task
         "cap-high": ("2026-03-03 15:00", None),
     }
     assert {t["status"] for t in tasks_of(engine, None)} == {"pending"}
+
+    # the move is in the history, and the reason stays once the task is due
+    pushed = next(t for t in tasks_of(engine, None) if t["sop"] == "cap-low-2")
+    assert history(engine, pushed["id"]) == [("pending", "planner", DAILY)]
+    run(engine, "2026-03-04 11:01")
+    assert [(t["status"], t["reason"]) for t in tasks_of(engine, "cap-low-2")] == [("due", DAILY)]
 
 
 def test_ties_go_to_the_earlier_planned_task(engine: Engine, tmp_path: Path) -> None:
