@@ -46,9 +46,10 @@ def entered(engine: Engine, sop: str) -> list[tuple[str, str]]:
 def test_only_events_after_enabling_enter_at_the_events_time(engine: Engine, tmp_path: Path) -> None:
     brand = customers(engine, tmp_path, "c1", "c2", "c3")
     brand.add_event("friend_added", "2026-02-01 10:00", customer="c1", event_id="old")  # a month of history
-    brand.add_event("friend_added", f"{MONDAY} 07:59", customer="c2", event_id="just-before")
     brand.write(engine, tmp_path)
     apply_text(engine, tmp_path, WELCOME, f"{MONDAY} 08:00")
+    # arrives after the SOP was enabled, but is dated before it
+    brand.add_event("friend_added", f"{MONDAY} 07:59", customer="c2", event_id="just-before")
     brand.add_event("friend_added", f"{MONDAY} 08:30", customer="c3", event_id="after")
     brand.write(engine, tmp_path)
     run(engine, f"{MONDAY} 09:00")

@@ -24,6 +24,7 @@ WORKDAYS = """
       - {id: monday, at: {day: 3, time: "10:00"}, workdays_only: true, channel: internal, executor: owner, content: [{text: "b"}]}
       - {id: festival, at: {day: 4, time: "10:00"}, workdays_only: true, channel: internal, executor: owner, content: [{text: "c"}]}
       - {id: any-day, at: {day: 1, time: "11:00"}, channel: internal, executor: owner, content: [{text: "d"}]}
+      - {id: friday-night, at: {day: 0, time: "23:00"}, workdays_only: true, channel: private, executor: owner, content: [{text: "e"}]}
 """
 
 
@@ -48,6 +49,8 @@ def test_holidays_and_weekends_move_to_the_next_workday_make_up_days_included(en
         "monday": ("2025-01-27 10:00", "pending", None),
         "festival": ("2025-02-05 10:00", "pending", None),
         "any-day": ("2025-01-25 11:00", "pending", None),
+        # Friday 23:00 is quiet: Saturday 08:00 is a day off, the make-up Sunday is not
+        "friday-night": ("2025-01-26 08:00", "pending", None),
     }
 
 
@@ -62,6 +65,7 @@ def test_a_year_the_calendar_does_not_know_fails_the_task_with_the_reason(engine
         "monday": "failed",
         "festival": "failed",
         "any-day": "due",
+        "friday-night": "failed",  # quiet hours move it to Saturday
     }
     reason = found["saturday"][2] or ""
     assert "no Chinese workday calendar for 2030-01-05" in reason
@@ -80,6 +84,7 @@ def test_overrides_in_the_settings_are_followed(engine: Engine, tmp_path: Path) 
         "monday": ("2030-01-07 10:00", "pending", None),
         "festival": ("2030-01-09 10:00", "pending", None),
         "any-day": ("2030-01-05 11:00", "pending", None),
+        "friday-night": ("2030-01-05 08:00", "pending", None),
     }
 
 
