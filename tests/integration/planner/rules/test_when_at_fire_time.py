@@ -50,3 +50,34 @@ def test_when_is_read_at_fire_time_not_at_entry(engine: Engine, tmp_path: Path) 
     assert history(engine, invites["c1"]["id"]) == [("skipped", "planner", invites["c1"]["reason"])]
     assert invites["c2"]["status"] == "due"
     assert invites["c2"]["content"] == {"items": [{"text": "进群领券"}]}
+
+
+REMIND_UNPAID = """
+    id: remind-unpaid
+    name: remind unpaid
+    kind: customer
+    audience: {tag: 加购}
+    steps:
+      - id: remind
+        at: {day: 1, time: "10:00"}
+        channel: private
+        executor: owner
+        when: {no_event: order_paid, since_entry: true}
+        content: [{text: "购物车里的宝贝还在等你"}]
+"""
+
+
+def test_when_with_since_entry_counts_only_events_after_the_entry(engine: Engine, tmp_path: Path) -> None:
+    brand = Brand()
+    brand.add_staff("s1")
+    brand.add_customer("c1", "s1", tags=("加购",))  # paid before entering only
+    brand.add_customer("c2", "s1", tags=("加购",))  # pays after entering
+    brand.add_event("order_paid", "2026-03-01 12:00", customer="c1", event_id="o1")
+    brand.write(engine, tmp_path)
+    apply_text(engine, tmp_path, REMIND_UNPAID, f"{MONDAY} 08:00")
+    run(engine, f"{MONDAY} 09:00")
+    brand.add_event("order_paid", f"{MONDAY} 15:00", customer="c2", event_id="o2")
+    brand.write(engine, tmp_path)
+    run(engine, "2026-03-03 10:01")
+
+    assert {t["target"]: t["status"] for t in tasks_of(engine, "remind-unpaid")} == {"c1": "due", "c2": "skipped"}
