@@ -32,7 +32,7 @@ V2 = """
     steps:
       - {id: first, at: {day: 0, time: "10:00"}, channel: private, executor: owner, content: [{text: "一"}]}
       - {id: second, at: {day: 1, time: "10:00"}, channel: private, executor: owner, content: [{text: "二"}]}
-      - {id: same, at: {day: 2, time: "10:00"}, channel: private, executor: owner, content: [{text: "三 v2"}]}
+      - {id: same, at: {day: 2, time: "10:00"}, channel: private, executor: "staff:s2", mode: auto, content: [{text: "三 v2"}]}
       - {id: moved, at: {day: 3, time: "15:00"}, channel: private, executor: owner, content: [{text: "四 v2"}]}
 """
 REPLACED = "replaced by version 2"
@@ -41,6 +41,7 @@ REPLACED = "replaced by version 2"
 def test_a_new_version_replans_pending_tasks_and_keeps_done_ones(engine: Engine, tmp_path: Path) -> None:
     brand = Brand()
     brand.add_staff("s1")
+    brand.add_staff("s2")
     brand.add_customer("c1", "s1", tags=("会员",))
     brand.write(engine, tmp_path)
     apply_text(engine, tmp_path, V1, f"{MONDAY} 08:00")
@@ -64,6 +65,8 @@ def test_a_new_version_replans_pending_tasks_and_keeps_done_ones(engine: Engine,
         ("same", 2, "2026-03-04 10:00", "pending", True),  # carried over
         ("second", 1, "2026-03-03 10:00", "due", True),
     ]
+    carried = next(t for t in tasks_of(engine, "versioned") if t["step"] == "same")
+    assert (carried["executor"], carried["mode"]) == ("s2", "auto")  # as the new step says
     reasons = {t["step"]: t["reason"] for t in tasks_of(engine, "versioned", status="cancelled")}
     assert REPLACED in reasons["moved"] and REPLACED in reasons["removed"]
 
