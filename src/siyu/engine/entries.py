@@ -39,7 +39,7 @@ from siyu.engine.targets import TABLES, entry_kinds, steps_about
 from siyu.engine.transitions import cancel_for_closed_entries
 from siyu.services.sops import StoredSop
 from siyu.store.compile import SqlContext, condition_sql, property_matches
-from siyu.store.tables import customers, events, sop_entries, sops
+from siyu.store.tables import customers, events, sop_entries, sop_waiting_events, sops
 
 E = sop_entries
 AUDIENCE_INTERVAL_US = 3600 * US_PER_SECOND
@@ -245,43 +245,58 @@ def _event_types(sop: Sop) -> tuple[set[str], set[str]]:
 
 
 def take_events(conn: Connection, stored: StoredSop, ctx: PlanContext, *, batch: int) -> bool:
-    """Entries by event and `on:` steps, for events that arrived since the last look (by id).
-    Only events at or after the SOP was switched on count. Returns whether more remain."""
+    """Entries by event and `on:` steps, for events that arrived since the last look (by id),
+    each looked at once. Only events after the SOP was switched on count; one dated in the
+    future waits (in sop_waiting_events) until its time has come. Returns whether more remain."""
     sop = stored.sop
     entering, firing = _event_types(sop)
     if not entering and not firing:
         return False
     state = sop_state.load(conn, sop.id)
-    types = sorted(entering | firing)
-    base = [
-        events.c.id > state.event_watermark,
-        events.c.type.in_(types),
-        events.c.at > (stored.enabled_at_us or 0),
-    ]
+    columns = (events.c.id, events.c.type, events.c.customer_id, events.c.group_id, events.c.at)
     rows = list(
         conn.execute(
-            sa.select(events.c.id, events.c.type, events.c.customer_id, events.c.group_id, events.c.at)
-            .where(*base, events.c.at <= ctx.now_us)
+            sa.select(*columns)
+            .where(
+                events.c.id > state.event_watermark,
+                events.c.type.in_(sorted(entering | firing)),
+                events.c.at > (stored.enabled_at_us or 0),
+            )
             .order_by(events.c.id)
             .limit(batch)
         )
     )
-    if entering:
-        _enter_by_events(conn, stored, [r for r in rows if r.type in entering and r.customer_id is not None], ctx)
-    if firing:
-        _fire_on_events(conn, stored, [r for r in rows if r.type in firing], ctx)
+    waiting = [r for r in rows if r.at > ctx.now_us]
+    if waiting:
+        conn.execute(
+            insert_ignoring(conn, sop_waiting_events).from_select(
+                ["sop_id", "event_id", "at"],
+                sa.select(sa.literal(sop.id, sa.String), events.c.id, events.c.at).where(
+                    events.c.id.in_([r.id for r in waiting])
+                ),
+            )
+        )
+    ready = [r for r in rows if r.at <= ctx.now_us]
     more = len(rows) == batch
-    watermark = rows[-1].id if rows else state.event_watermark
     if not more:
-        # an event dated in the future is looked at again once its time has come
-        future = conn.execute(sa.select(sa.func.min(events.c.id)).where(*base, events.c.at > ctx.now_us)).scalar()
-        if future is not None:
-            watermark = min(watermark, int(future) - 1)
-        elif not rows:
-            newest = conn.execute(sa.select(sa.func.max(events.c.id))).scalar()
-            watermark = max(watermark, int(newest or 0))
-    sop_state.save(conn, sop.id, event_watermark=watermark)
+        ready += _take_waiting(conn, sop.id, columns, ctx.now_us)
+    if entering:
+        _enter_by_events(conn, stored, [r for r in ready if r.type in entering and r.customer_id is not None], ctx)
+    if firing:
+        _fire_on_events(conn, stored, [r for r in ready if r.type in firing], ctx)
+    if rows:
+        sop_state.save(conn, sop.id, event_watermark=rows[-1].id)
     return more
+
+
+def _take_waiting(conn: Connection, sop_id: str, columns: tuple[Any, ...], now_us: int) -> list[Any]:
+    """Waiting events whose time has come, removed from the waiting list."""
+    w = sop_waiting_events
+    due = sa.select(w.c.event_id).where(w.c.sop_id == sop_id, w.c.at <= now_us)
+    found = list(conn.execute(sa.select(*columns).where(events.c.id.in_(due)).order_by(events.c.at, events.c.id)))
+    if found:
+        conn.execute(sa.delete(w).where(w.c.sop_id == sop_id, w.c.at <= now_us))
+    return found
 
 
 def _enter_by_events(conn: Connection, stored: StoredSop, rows: Sequence[Any], ctx: PlanContext) -> None:

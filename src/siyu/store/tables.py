@@ -268,6 +268,16 @@ sop_state = sa.Table(
     sa.Column("last_tick_at", Instant, nullable=True),
 )
 
+# events dated in the future when an SOP first looked at them: taken once their time has come
+sop_waiting_events = sa.Table(
+    "sop_waiting_events",
+    metadata,
+    sa.Column("sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("event_id", sa.BigInteger, primary_key=True),
+    sa.Column("at", Instant, nullable=False),
+    sa.Index("ix_sop_waiting_events_at", "sop_id", "at"),
+)
+
 sop_entries = sa.Table(
     "sop_entries",
     metadata,

@@ -120,7 +120,7 @@ def test_the_group_invite_is_skipped_for_a_contact_who_joined_a_group_meanwhile(
         ("survey", "n1", "s1", "2026-11-20 10:10", "expired", ""),
         ("survey", "n2", "s1", "2026-11-20 10:10", "expired", ""),
     ]
-    assert tasks_of(engine, "n1")["group-invite"]["reason"] == "执行条件不满足 (when is false): {'in_group': False}"
+    assert tasks_of(engine, "n1")["group-invite"]["reason"] == '执行条件不满足 (when is false): {"in_group": false}'
     assert tasks_of(engine, "n2")["group-invite"]["content"] == {
         "items": [{"text": "进群可以领取新人优惠券哦，扫码即可～"}, {"image": "assets/group-qr.png"}]
     }

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from tests.integration.planner.rules.support import MONDAY, apply_text, entries, local, run, tasks_of
@@ -104,11 +103,6 @@ def test_an_event_dated_in_the_future_is_taken_once_its_time_has_come(engine: En
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a future-dated event holds the event watermark back, so an event already looked at "
-    "(audience false then) is looked at again at later ticks and enters late",
-)
 def test_an_event_is_looked_at_once_even_while_a_future_event_waits(engine: Engine, tmp_path: Path) -> None:
     brand = customers(engine, tmp_path, "c1", "c2", staff_tagged=("c2",))
     apply_text(engine, tmp_path, WELCOME, f"{MONDAY} 08:00")

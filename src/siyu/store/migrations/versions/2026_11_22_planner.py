@@ -38,6 +38,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sop_id", name=op.f("pk_sop_state")),
     )
     op.create_table(
+        "sop_waiting_events",
+        sa.Column("sop_id", sa.String(length=100), nullable=False),
+        sa.Column("event_id", sa.BigInteger(), nullable=False),
+        sa.Column("at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["sop_id"], ["sops.id"], name=op.f("fk_sop_waiting_events_sop_id_sops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("sop_id", "event_id", name=op.f("pk_sop_waiting_events")),
+    )
+    op.create_index("ix_sop_waiting_events_at", "sop_waiting_events", ["sop_id", "at"])
+    op.create_table(
         "sop_entries",
         sa.Column("id", BIG_ID, nullable=False),
         sa.Column("sop_id", sa.String(length=100), nullable=False),
@@ -125,6 +136,7 @@ def downgrade() -> None:
     op.drop_table("task_changes")
     op.drop_table("tasks")
     op.drop_table("sop_entries")
+    op.drop_table("sop_waiting_events")
     op.drop_table("sop_state")
     with op.batch_alter_table("sops") as batch:
         batch.drop_column("enabled_at")
