@@ -123,7 +123,10 @@ def _enter_and_leave(
             .values(exited_at=now, exit_reason=LEFT_AUDIENCE)
         )
     reentry = sop.reentry
-    if reentry.mode is ReentryMode.always:
+    # a group's or staff account's steps run while it matches: one that left and matches again
+    # comes back whatever `reentry` says (`never` then only keeps out targets that exited)
+    resumes = sop.kind in (SopKind.group, SopKind.moments) and reentry.mode is ReentryMode.never
+    if reentry.mode is ReentryMode.always or resumes:
         supersede = sa.and_(E.c.left_at.is_not(None), E.c.target_id.in_(inside))
         allowed = ~sa.exists().where(*scoped, E.c.target_id == matching.c.id, E.c.left_at.is_(None))
     elif reentry.mode is ReentryMode.after:
