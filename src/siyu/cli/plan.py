@@ -30,7 +30,12 @@ from siyu.engine.tick import TickReport, tick
 
 
 def _summary(report: TickReport) -> dict[str, object]:
-    return {"steps": dict(report.steps), "left_to_other_workers": dict(report.skipped), "stopped": report.stopped}
+    return {
+        "steps": dict(report.steps),
+        "seconds": {name: round(value, 3) for name, value in report.seconds.items()},
+        "left_to_other_workers": dict(report.skipped),
+        "stopped": report.stopped,
+    }
 
 
 @app.command("plan")

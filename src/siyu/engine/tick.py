@@ -14,6 +14,7 @@ brand-wide steps); a worker that cannot take it leaves that step to the worker h
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -51,6 +52,7 @@ class TickReport:
     now_us: int
     steps: Counter[str] = field(default_factory=Counter)  # step name → transactions run
     skipped: Counter[str] = field(default_factory=Counter)  # steps left to another worker
+    seconds: dict[str, float] = field(default_factory=dict)  # step name → wall time spent
     stopped: bool = False
 
 
@@ -122,6 +124,7 @@ def run_tick(
             if should_stop():
                 report.stopped = True
                 return report
+            started = time.perf_counter()
             with begin() as conn:
                 if locking and not _locked(conn, step.lock):
                     report.skipped[step.name] += 1
@@ -132,6 +135,7 @@ def run_tick(
                         sa.update(sop_state).where(sop_state.c.sop_id == step.lock).values(last_tick_at=now_us)
                     )
             report.steps[step.name] += 1
+            report.seconds[step.name] = report.seconds.get(step.name, 0.0) + time.perf_counter() - started
             if on_step is not None:
                 on_step(step.name)
     return report
