@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from siyu.core.caps import CapItem, place
+from siyu.core.caps import MAX_DEFERRAL_DAYS, CapItem, place
 from siyu.core.conditions import TargetKind
 from siyu.core.model import CUSTOMER_FACING
 from siyu.core.tasks import COUNTED_BY_CAPS, PLANNER, TaskStatus
@@ -51,19 +51,7 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
         tasks.c.status.in_(COUNTED),
         tasks.c.due_at >= horizon_start,
     ]
-    # only customers with more counted tasks than the smaller cap, or a task already moved,
-    # can need a move: the rest are cleared without reading their tasks
-    crowded_query = (
-        sa.select(tasks.c.target_id)
-        .where(*in_reach, tasks.c.target_id.in_(unchecked.where(tasks.c.target_id.between(low, high))))
-        .group_by(tasks.c.target_id)
-        .having(
-            sa.or_(
-                sa.func.count() > limit,
-                sa.func.max(sa.case((tasks.c.due_at != tasks.c.wanted_at, 1), else_=0)) == 1,
-            )
-        )
-    )
+    crowded_query = _crowded(in_reach, unchecked.where(tasks.c.target_id.between(low, high)), limit, horizon_start, ctx)
     crowded = [int(i) for i in conn.execute(crowded_query).scalars()]
     counted = (
         sa.select(
@@ -138,6 +126,55 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
         sa.update(tasks).where(tasks.c.cap_pending, tasks.c.target_id.between(low, high)).values(cap_pending=False)
     )
     return len(customer_ids) == batch
+
+
+def _crowded(
+    in_reach: list[Any], unchecked: sa.Select[Any], limit: int, horizon_start: int, ctx: PlanContext
+) -> sa.Select[Any]:
+    """Customers who may need a move: a local day over the daily cap, more tasks in reach than
+    the weekly cap, or a task already moved. The rest are cleared without reading their tasks.
+
+    Local days are counted in SQL with the zone's offset when it is the same over the whole
+    reach (no daylight-saving change); otherwise every customer with more tasks than the
+    smaller cap is read."""
+    caps = ctx.settings.caps
+    moved = sa.func.max(sa.case((tasks.c.due_at != tasks.c.wanted_at, 1), else_=0))
+    offset = _fixed_offset_us(horizon_start, ctx)
+    if offset is None:
+        return (
+            sa.select(tasks.c.target_id)
+            .where(*in_reach, tasks.c.target_id.in_(unchecked))
+            .group_by(tasks.c.target_id)
+            .having(sa.or_(sa.func.count() > limit, moved == 1))
+        )
+    day = (tasks.c.due_at + offset) // US_PER_DAY
+    per_day = (
+        sa.select(tasks.c.target_id, sa.func.count().label("n"), moved.label("moved"))
+        .where(*in_reach, tasks.c.target_id.in_(unchecked))
+        .group_by(tasks.c.target_id, day)
+        .subquery()
+    )
+    return (
+        sa.select(per_day.c.target_id)
+        .group_by(per_day.c.target_id)
+        .having(
+            sa.or_(
+                sa.func.max(per_day.c.n) > caps.per_day,
+                sa.func.sum(per_day.c.n) > caps.per_week,
+                sa.func.max(per_day.c.moved) == 1,
+            )
+        )
+    )
+
+
+def _fixed_offset_us(start_us: int, ctx: PlanContext) -> int | None:
+    """The zone's UTC offset if it does not change from `start_us` to MAX_DEFERRAL_DAYS ahead."""
+    end_us = ctx.now_us + (MAX_DEFERRAL_DAYS + 14) * US_PER_DAY
+    offsets = {from_us(us, ctx.zone).utcoffset() for us in range(start_us, end_us, US_PER_DAY)}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return None if offset is None else int(offset.total_seconds()) * 1_000_000
 
 
 def _within_caps(rows: list[Any], limit: int, ctx: PlanContext) -> bool:
