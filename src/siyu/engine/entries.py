@@ -178,9 +178,14 @@ def _mark_holdout(conn: Connection, sop: Sop, kind: TargetKind, where: Sequence[
 
 
 def exit_matching(
-    conn: Connection, stored: StoredSop, kind: TargetKind, ctx: PlanContext, only: Sequence[int] | None = None
+    conn: Connection,
+    stored: StoredSop,
+    kind: TargetKind,
+    ctx: PlanContext,
+    only: Sequence[int] | sa.Select[Any] | None = None,
 ) -> int:
-    """Close the open entries whose exit condition holds (only the entry ids `only`, if given)."""
+    """Close the open entries whose exit condition holds (only the entry ids `only`, a list or
+    a SELECT of ids, if given)."""
     sop = stored.sop
     if sop.exit is None or kind is not sop.audience_target:
         return 0
@@ -188,7 +193,7 @@ def exit_matching(
     test = condition_sql(sop.exit, kind, sql, E.c.target_id)
     query = sa.select(E.c.id).where(*_scoped(kind, sop.id), E.c.exited_at.is_(None), test)
     if only is not None:
-        query = query.where(E.c.id.in_(list(only)))
+        query = query.where(E.c.id.in_(only if isinstance(only, sa.Select) else list(only)))
     ids = [int(i) for i in conn.execute(query).scalars()]
     reason = f"满足退出条件 (exit condition met): {describe(stored.definition.get('exit'))}"
     for start in range(0, len(ids), 5000):
