@@ -45,28 +45,32 @@ def fire_due(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -
         tasks.c.sop_version == first.sop_version,
         tasks.c.step_id == first.step_id,
     ]
-    ids = [
-        int(i) for i in conn.execute(sa.select(tasks.c.id).where(*group).order_by(tasks.c.id).limit(batch)).scalars()
-    ]
-    _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), ids, ctx)
+    # the batch is the group's first `batch` tasks by id: a range, not a list of ids
+    first_ids = sa.select(tasks.c.id).where(*group).order_by(tasks.c.id).limit(batch).subquery()
+    last_id = int(conn.execute(sa.select(sa.func.max(first_ids.c.id))).scalar_one())
+    _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), [*group, tasks.c.id <= last_id], ctx)
     return True
 
 
 def _fire_group(
-    conn: Connection, book: SopBook, step_key: tuple[str, int, str], ids: list[int], ctx: PlanContext
+    conn: Connection,
+    book: SopBook,
+    step_key: tuple[str, int, str],
+    batch: list[ColumnElement[bool]],
+    ctx: PlanContext,
 ) -> None:
-    """Fire the chosen tasks of one step of one SOP version: (sop id, version, step id)."""
+    """Fire the tasks matching `batch`, all of one step of one SOP version (sop id, version, step id)."""
     sop_id, number, step_id = step_key
     now = ctx.now_us
-    chosen = [tasks.c.id.in_(ids), tasks.c.status == TaskStatus.pending.value]
+    chosen = [*batch, tasks.c.status == TaskStatus.pending.value]
     if sop_id not in book.enabled:
         move(conn, chosen, TaskStatus.cancelled, now_us=now, reason=sa.literal(DISABLED))
         return
     latest = book.enabled[sop_id]
     if latest.sop.exit is not None:
-        entries_of_batch = sa.select(E.c.id).where(
-            E.c.exited_at.is_(None),
-            sa.exists().where(tasks.c.id.in_(ids), *_same_entry()),
+        # driven from the batch's tasks (an index range), each task finding its entry by key
+        entries_of_batch = (
+            sa.select(E.c.id).select_from(tasks.join(E, sa.and_(*_same_entry()))).where(*batch, E.c.exited_at.is_(None))
         )
         if exit_matching(conn, latest, latest.sop.audience_target, ctx, only=entries_of_batch):
             # the entry's later tasks go too, not only those firing now
