@@ -33,7 +33,7 @@ def _summary(report: TickReport) -> dict[str, object]:
     return {
         "steps": dict(report.steps),
         "seconds": {name: round(value, 3) for name, value in report.seconds.items()},
-        "left_to_other_workers": dict(report.skipped),
+        "waited_for_other_workers": dict(report.waited),
         "stopped": report.stopped,
     }
 

@@ -64,6 +64,8 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
             tasks.c.wanted_at,
             tasks.c.due_at,
             tasks.c.reason,
+            tasks.c.created_at,
+            tasks.c.scheduled_at,
         )
         .where(*in_reach, tasks.c.target_id.in_(crowded))
         .order_by(tasks.c.id)
@@ -77,12 +79,19 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
     for rows in by_customer.values():
         if _within_caps(rows, limit, ctx):
             continue
+        # "earlier planned" by the tick that planned it, then SOP, step position and occurrence —
+        # not the task id, which depends on which of several workers got to an SOP first
+        planned = sorted(
+            rows,
+            key=lambda r: (r.created_at, r.sop_id, _step_position(book, r.sop_id, r.step_id), r.scheduled_at, r.id),
+        )
+        order = {r.id: position for position, r in enumerate(planned)}
         items = [
             CapItem(
                 key=r.id,
                 want_us=r.wanted_at if r.wanted_at > ctx.now_us else r.due_at,
                 priority=r.priority,
-                order=r.id,
+                order=order[r.id],
                 movable=r.status == TaskStatus.pending.value and r.due_at > ctx.now_us,
                 workdays_only=_workdays_only(book, r.sop_id, r.step_id),
             )
@@ -194,6 +203,13 @@ def _within_caps(rows: list[Any], limit: int, ctx: PlanContext) -> bool:
 def _week_of(day: int) -> int:
     """Local weeks Monday to Sunday: day 0 (1970-01-01) was a Thursday."""
     return (day + 3) // 7
+
+
+def _step_position(book: SopBook, sop_id: str, step_id: str) -> int:
+    """The step's place in its SOP (steps are planned in that order)."""
+    stored = book.enabled.get(sop_id)
+    steps = [step.id for step in stored.sop.steps] if stored is not None else []
+    return steps.index(step_id) if step_id in steps else len(steps)
 
 
 def _workdays_only(book: SopBook, sop_id: str, step_id: str) -> bool:

@@ -68,11 +68,17 @@ def _fire_group(
         return
     latest = book.enabled[sop_id]
     if latest.sop.exit is not None:
-        # driven from the batch's tasks (an index range), each task finding its entry by key
-        entries_of_batch = (
-            sa.select(E.c.id).select_from(tasks.join(E, sa.and_(*_same_entry()))).where(*batch, E.c.exited_at.is_(None))
-        )
-        if exit_matching(conn, latest, latest.sop.audience_target, ctx, only=entries_of_batch):
+        # the batch's open entries, found from its tasks (an index range) by the entry key; as a
+        # list, because PostgreSQL plans the exit test badly around a subquery here
+        entries_of_batch = [
+            int(i)
+            for i in conn.execute(
+                sa.select(E.c.id)
+                .select_from(tasks.join(E, sa.and_(*_same_entry())))
+                .where(*batch, E.c.exited_at.is_(None))
+            ).scalars()
+        ]
+        if entries_of_batch and exit_matching(conn, latest, latest.sop.audience_target, ctx, only=entries_of_batch):
             # the entry's later tasks go too, not only those firing now
             cancel_for_closed_entries(conn, sop_id, actor=PLANNER, now_us=now)
     closed = sa.exists().where(*_same_entry(), E.c.exited_at.is_not(None))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.store.tables import sop_state
@@ -26,7 +27,10 @@ class SopState:
 def load(conn: Connection, sop_id: str) -> SopState:
     row = conn.execute(sa.select(sop_state).where(sop_state.c.sop_id == sop_id)).first()
     if row is None:
-        conn.execute(sa.insert(sop_state).values(sop_id=sop_id).prefix_with("OR IGNORE", dialect="sqlite"))
+        if conn.dialect.name == "postgresql":
+            conn.execute(postgresql.insert(sop_state).values(sop_id=sop_id).on_conflict_do_nothing())
+        else:
+            conn.execute(sqlite.insert(sop_state).values(sop_id=sop_id).on_conflict_do_nothing())
         return SopState(sop_id)
     return SopState(**row._asdict())
 

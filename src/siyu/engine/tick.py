@@ -8,7 +8,8 @@ the step under way, and every write is idempotent (unique keys, cursors saved in
 transaction), so a restart simply goes on.
 
 On PostgreSQL each step first takes a transaction-scoped advisory lock for its SOP (or for the
-brand-wide steps); a worker that cannot take it leaves that step to the worker holding it.
+brand-wide steps), waiting while another worker holds it: workers take turns at each step, and
+any number of them may run.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Step:
 class TickReport:
     now_us: int
     steps: Counter[str] = field(default_factory=Counter)  # step name → transactions run
-    skipped: Counter[str] = field(default_factory=Counter)  # steps left to another worker
+    waited: Counter[str] = field(default_factory=Counter)  # steps that waited for another worker
     seconds: dict[str, float] = field(default_factory=dict)  # step name → wall time spent
     stopped: bool = False
 
@@ -90,14 +91,19 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(f"siyu-planner:{name}".encode()).digest()[:4], "big", signed=True)
 
 
-def _locked(conn: Connection, name: str) -> bool:
-    """PostgreSQL advisory locks belong to the database: the schema is part of the key, so
-    brands in different schemas of one database never wait for each other."""
+def _lock(conn: Connection, name: str) -> bool:
+    """Take the step's lock (PostgreSQL), held until the step's transaction ends, waiting for
+    it if another worker has it; returns whether it had to wait. Workers take turns at a step
+    and each finds what the one before it left (usually nothing), so every step runs in every
+    worker's tick whatever the interleaving. Advisory locks belong to the database: the schema
+    is part of the key, so brands in other schemas never wait for each other."""
     if conn.dialect.name != "postgresql":
-        return True
-    schema_key = sa.func.hashtext(sa.func.current_schema())
-    locked = conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(schema_key, sa.literal(lock_key(name))))).scalar()
-    return bool(locked)
+        return False
+    keys = (sa.func.hashtext(sa.func.current_schema()), sa.literal(lock_key(name)))
+    if conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(*keys))).scalar():
+        return False
+    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(*keys)))
+    return True
 
 
 Begin = Callable[[], AbstractContextManager[Connection]]
@@ -126,9 +132,8 @@ def run_tick(
                 return report
             started = time.perf_counter()
             with begin() as conn:
-                if locking and not _locked(conn, step.lock):
-                    report.skipped[step.name] += 1
-                    break
+                if locking and _lock(conn, step.lock):
+                    report.waited[step.name] += 1
                 more = step.run(conn, ctx, book)
                 if step.lock == getattr(book.enabled.get(step.lock), "id", None):
                     conn.execute(

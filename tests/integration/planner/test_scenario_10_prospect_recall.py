@@ -4,30 +4,14 @@ passed, then moved out of quiet hours), and again every 30 days while they still
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
-from tests.support.brand import run as tick_at
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
 
 SOP = "prospect-recall"
 FILE = SCENARIOS / "10-prospect-recall.yaml"
-LOCK_RETRIES = 600
-
-
-def run(engine: Engine, *moments: str) -> None:
-    """One tick at each local moment, repeated at the same moment while a step was left to
-    another worker: PostgreSQL advisory locks are database-wide, so test sessions working in
-    other schemas of the same database can hold them. Planning the same `now` twice is a no-op."""
-    for moment in moments:
-        for _ in range(LOCK_RETRIES):
-            if not tick_at(engine, moment)[0].skipped:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the planner's locks stayed taken at {moment}")
 
 
 def prospect(brand: Brand, customer: str, added: str, *, tags: tuple[str, ...] = ("潜客",)) -> None:

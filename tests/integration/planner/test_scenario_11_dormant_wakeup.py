@@ -5,30 +5,14 @@ sent automatically at 20:00 (moved out of quiet hours), again every 180 days whi
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
-from tests.support.brand import run as tick_at
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
 
 FILE = SCENARIOS / "11-dormant-wakeup.yaml"
-LOCK_RETRIES = 600
 SILENT, LOST = "silent-wakeup", "lost-wakeup"
-
-
-def run(engine: Engine, *moments: str) -> None:
-    """One tick at each local moment, repeated at the same moment while a step was left to
-    another worker: PostgreSQL advisory locks are database-wide, so test sessions working in
-    other schemas of the same database can hold them. Planning the same `now` twice is a no-op."""
-    for moment in moments:
-        for _ in range(LOCK_RETRIES):
-            if not tick_at(engine, moment)[0].skipped:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the planner's locks stayed taken at {moment}")
 
 
 def customer_who_bought(brand: Brand, customer: str, *moments: str) -> None:

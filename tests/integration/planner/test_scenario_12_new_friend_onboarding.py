@@ -7,30 +7,14 @@ customer-facing touches apply to all three."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
-from tests.support.brand import run as tick_at
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
 
 SOP = "new-friend-onboarding"
 FILE = SCENARIOS / "12-new-friend-onboarding.yaml"
-LOCK_RETRIES = 600
-
-
-def run(engine: Engine, *moments: str) -> None:
-    """One tick at each local moment, repeated at the same moment while a step was left to
-    another worker: PostgreSQL advisory locks are database-wide, so test sessions working in
-    other schemas of the same database can hold them. Planning the same `now` twice is a no-op."""
-    for moment in moments:
-        for _ in range(LOCK_RETRIES):
-            if not tick_at(engine, moment)[0].skipped:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the planner's locks stayed taken at {moment}")
 
 
 def befriends(brand: Brand, customer: str, moment: str) -> None:

@@ -10,32 +10,16 @@ Saturday 10-10 is a make-up workday (调休)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from siyu.services import settings
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
-from tests.support.brand import run as tick_at
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
 
 SOP = "member-group-weekly"
 FILE = SCENARIOS / "13-group-weekly.yaml"
-LOCK_RETRIES = 600
 MONDAY_AT = 'at: {every: week, weekday: mon, time: "09:00"}'
-
-
-def run(engine: Engine, *moments: str) -> None:
-    """One tick at each local moment, repeated at the same moment while a step was left to
-    another worker: PostgreSQL advisory locks are database-wide, so test sessions working in
-    other schemas of the same database can hold them. Planning the same `now` twice is a no-op."""
-    for moment in moments:
-        for _ in range(LOCK_RETRIES):
-            if not tick_at(engine, moment)[0].skipped:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the planner's locks stayed taken at {moment}")
 
 
 def steps(engine: Engine, *step_ids: str) -> list[tuple[str, ...]]:

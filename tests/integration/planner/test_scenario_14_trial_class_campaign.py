@@ -7,17 +7,14 @@ Phases are labels: they change no task."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
-from tests.support.brand import run as tick_at
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
 
 SOP = "trial-class-campaign"
 FILE = SCENARIOS / "14-trial-class-campaign.yaml"
-LOCK_RETRIES = 600
 WANTS = ("试听课意向",)
 
 # The whole campaign, ticked at TIMELINE: the T−3 SMS goes to both 运营 holders by the SHA-256
@@ -48,19 +45,6 @@ WHOLE_CAMPAIGN = [
     ("t-3-sms", "wang", "op2", "2026-12-04 10:00", "expired", ""),
     ("t-3-sms", "zhang", "op1", "2026-12-04 10:00", "expired", ""),
 ]
-
-
-def run(engine: Engine, *moments: str) -> None:
-    """One tick at each local moment, repeated at the same moment while a step was left to
-    another worker: PostgreSQL advisory locks are database-wide, so test sessions working in
-    other schemas of the same database can hold them. Planning the same `now` twice is a no-op."""
-    for moment in moments:
-        for _ in range(LOCK_RETRIES):
-            if not tick_at(engine, moment)[0].skipped:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the planner's locks stayed taken at {moment}")
 
 
 def rows(engine: Engine, step: str) -> list[dict[str, object]]:
