@@ -28,6 +28,7 @@ from siyu.store.tables import sop_entries, task_changes, tasks
 
 E = sop_entries
 DISABLED = "SOP 已停用 (the SOP is disabled)"
+BATCH_TABLE = "siyu_firing"
 
 
 def fire_due(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -> bool:
@@ -46,9 +47,17 @@ def fire_due(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -
         tasks.c.step_id == first.step_id,
     ]
     # the batch is the group's first `batch` tasks by id: a range, not a list of ids
-    first_ids = sa.select(tasks.c.id).where(*group).order_by(tasks.c.id).limit(batch).subquery()
-    last_id = int(conn.execute(sa.select(sa.func.max(first_ids.c.id))).scalar_one())
-    _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), [*group, tasks.c.id <= last_id], ctx)
+    # the batch's ids in a temporary table: every statement on the batch probes it by key
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {BATCH_TABLE}")
+    suffix = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {BATCH_TABLE} (id BIGINT PRIMARY KEY){suffix}")
+    chosen = sa.Table(BATCH_TABLE, sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True))
+    conn.execute(
+        sa.insert(chosen).from_select(["id"], sa.select(tasks.c.id).where(*group).order_by(tasks.c.id).limit(batch))
+    )
+    in_batch: list[ColumnElement[bool]] = [tasks.c.id.in_(sa.select(chosen.c.id))]
+    _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), in_batch, ctx)
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {BATCH_TABLE}")
     return True
 
 
