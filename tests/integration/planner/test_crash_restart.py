@@ -2,7 +2,7 @@
 with exactly the tasks, entries and task changes of a worker that was never interrupted on an
 identical copy of the brand: no task twice, none missing, none different.
 
-The brand is the demo brand (3,000 customers) with every scenario SOP, switched on a week before
+The brand is the demo brand (2,000 customers) with every scenario SOP, switched on a week before
 the first tick, so that the first tick enters thousands of targets and makes thousands of tasks.
 The helpers here (brand copies, worker processes, table contents) also serve
 test_two_workers_postgres.py."""
@@ -44,11 +44,12 @@ TICKS = (
     DEMO_NOW,  # the first tick: every entry, thousands of tasks, caps
     DEMO_NOW + timedelta(hours=1),  # hourly audience checks, firing
     DEMO_NOW + timedelta(hours=15, minutes=5),  # just after midnight: a new day of recurring work
-    DEMO_NOW + timedelta(hours=16),
     DEMO_NOW + timedelta(hours=25),  # the next morning: tasks fire and expire
-)
-CUSTOMERS = 3000
-KILLS = 18
+)  # then one tick an hour while kills remain
+MAX_EXTRA_TICKS = 20
+CUSTOMERS = 2000
+KILLS = 15  # that land while the worker is planning
+KILLS_PER_TICK = 5
 SEED = 20261120
 PROCESS_TIMEOUT = 120.0
 
@@ -342,6 +343,7 @@ def assert_same_rows(actual: dict[str, list[tuple[Any, ...]]], expected: dict[st
 
 @dataclass
 class Crashes:
+    ticks: int = 0
     kills: list[tuple[int, float]] = field(default_factory=list)  # (tick, seconds from go to SIGKILL)
     after_the_tick: int = 0  # kills that came once the tick was over (the worker was exiting)
     ran_to_the_end: int = 0  # restarted workers that finished the tick before their kill came
@@ -351,16 +353,26 @@ class Crashes:
         return len(self.kills) - self.after_the_tick
 
 
-def plan_with_kills(pool: Workers, url: str, durations: list[float], rng: random.Random) -> Crashes:
-    """Each tick: start a worker, SIGKILL it after a random delay, restart it, … until a worker
-    gets to the end of the tick, or the tick's share of the kills is spent (what one tick does not
-    spend goes to the next) and a last worker finishes it."""
+def tick_instants() -> Iterator[datetime]:
+    yield from TICKS
+    for hours in range(1, MAX_EXTRA_TICKS + 1):
+        yield TICKS[-1] + timedelta(hours=hours)
+
+
+def plan_with_kills(pool: Workers, crashed: str, reference: str, rng: random.Random) -> Crashes:
+    """Tick by tick: an uninterrupted worker plans the tick on the reference copy, taking some
+    time T; on the other copy a worker is started, SIGKILLed after a random delay in [0.05, T],
+    restarted, … until a restart gets to the end of the tick, or the tick's kills are spent and
+    a last worker finishes it. Ticks go on until KILLS kills have come during planning."""
     crashes = Crashes()
-    for index, (moment, duration) in enumerate(zip(TICKS, durations, strict=True)):
-        ticks_left = len(TICKS) - index
-        share = len(crashes.kills) + (KILLS - len(crashes.kills) + ticks_left - 1) // ticks_left
-        while len(crashes.kills) < share:
-            worker = pool.start(url, "worker", "--now", moment.isoformat(), "--once")
+    for index, moment in enumerate(tick_instants()):
+        if index >= len(TICKS) and crashes.during_planning >= KILLS:
+            break
+        duration, report = pool.plan(reference, moment)
+        assert report["waited_for_other_workers"] == {}, report  # it is alone
+        crashes.ticks += 1
+        for _ in range(KILLS_PER_TICK):
+            worker = pool.start(crashed, "worker", "--now", moment.isoformat(), "--once")
             delay = rng.uniform(0.05, duration)
             if not worker.running_after(delay):
                 worker.finish()
@@ -372,23 +384,16 @@ def plan_with_kills(pool: Workers, url: str, durations: list[float], rng: random
             crashes.kills.append((index, round(delay, 3)))
             crashes.after_the_tick += "tick " in stderr  # a worker reports its tick once it is over
         else:
-            pool.plan(url, moment)
+            pool.plan(crashed, moment)
     return crashes
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_a_worker_killed_again_and_again_plans_what_an_uninterrupted_one_plans(kind: str, tmp_path: Path) -> None:
-    rng = random.Random(SEED)
     with demo_brand_copies(kind, tmp_path) as (crashed, reference), workers() as pool:
-        durations = []
-        for moment in TICKS:
-            seconds, report = pool.plan(reference, moment)
-            assert report["waited_for_other_workers"] == {}, report  # it was alone
-            durations.append(seconds)
+        crashes = plan_with_kills(pool, crashed, reference, random.Random(SEED))
+        assert crashes.during_planning >= KILLS, crashes
+
         expected = planner_rows(reference)
         assert len(expected["tasks"]) > 5000 and len(expected["sop_entries"]) > 3000  # planning is real work
-
-        crashes = plan_with_kills(pool, crashed, durations, rng)
-        assert crashes.during_planning >= KILLS // 2, crashes  # most ticks were interrupted, most more than once
-
         assert_same_rows(planner_rows(crashed), expected)
