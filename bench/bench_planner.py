@@ -68,7 +68,10 @@ def timed_tick(url: str, now: datetime) -> dict[str, object]:
 def counts(url: str) -> dict[str, object]:
     engine = create_engine(url)
     with engine.connect() as conn:
-        tasks = dict(conn.execute(sa.text("SELECT status, count(*) FROM tasks GROUP BY status")).tuples().all())
+        tasks = {
+            str(row[0]): int(row[1])
+            for row in conn.execute(sa.text("SELECT status, count(*) FROM tasks GROUP BY status"))
+        }
         entries = conn.execute(sa.text("SELECT count(*) FROM sop_entries")).scalar_one()
         customers = conn.execute(sa.text("SELECT count(*) FROM customers")).scalar_one()
     engine.dispose()

@@ -32,7 +32,7 @@ from siyu.engine.tick import TickReport, tick
 def _summary(report: TickReport) -> dict[str, object]:
     return {
         "steps": dict(report.steps),
-        "seconds": {name: round(value, 3) for name, value in report.seconds.items()},
+        "step_seconds": {name: round(value, 3) for name, value in report.seconds.items()},
         "waited_for_other_workers": dict(report.waited),
         "stopped": report.stopped,
     }
