@@ -62,6 +62,7 @@ def timed_tick(url: str, now: datetime) -> dict[str, object]:
         "seconds": round(seconds, 2),
         "peak_mib_at_least": round(max(peak, before) / 1024),
         "steps": report["steps"],
+        "step_seconds": report["step_seconds"],
     }
 
 
