@@ -79,11 +79,34 @@ def steps_of(book: SopBook) -> list[Step]:
     for stored in book.by_priority:
         steps += _sop_steps(stored)
     steps += [
+        Step("statistics", "siyu:statistics", lambda c, _x, _b: refresh_statistics(c)),
         Step("caps", "siyu:caps", lambda c, x, b: place_caps(c, b, x, batch=CUSTOMER_BATCH)),
         Step("fire", "siyu:fire", lambda c, x, b: fire_due(c, b, x, batch=FIRE_BATCH)),
         Step("expire", "siyu:fire", lambda c, x, _b: expire_due(c, x, batch=BATCH)),
     ]
     return steps
+
+
+PLANNER_TABLES = ("tasks", "sop_entries")
+
+
+def refresh_statistics(conn: Connection) -> bool:
+    """PostgreSQL: ANALYZE the planner's tables when a tenth of their rows changed since the
+    last analysis (a first tick inserts millions of tasks; caps and firing then need plans made
+    for that table, not for the empty one autovacuum last saw). Returns False (one step)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    stale = conn.execute(
+        sa.text(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+            " AND relname IN ('tasks', 'sop_entries') AND n_mod_since_analyze > 1000"
+            " AND n_mod_since_analyze > n_live_tup / 10"
+        )
+    ).scalars()
+    for table in stale:
+        if table in PLANNER_TABLES:
+            conn.exec_driver_sql(f"ANALYZE {table}")
+    return False
 
 
 def lock_key(name: str) -> int:

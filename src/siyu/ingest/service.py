@@ -76,6 +76,8 @@ def import_file(
                 rejects.discard()
             raise
         rejected_file = rejects.commit() if rejects is not None else None
+    if engine.dialect.name == "postgresql" and outcome.inserted >= ANALYZE_AFTER_ROWS:
+        _analyze(engine, kind)
     return ImportReport(
         kind=kind,
         path=path,
@@ -86,6 +88,26 @@ def import_file(
         rejected=run.rejected,
         rejected_file=rejected_file,
     )
+
+
+# PostgreSQL plans from table statistics; right after a bulk load they still describe the old
+# table (often an empty one) until autovacuum comes by, and audience and planner queries pick
+# nested loops over millions of rows. A large import refreshes them itself.
+ANALYZE_AFTER_ROWS = 10_000
+ANALYZED_TABLES = {
+    "staff": ("staff", "staff_roles"),
+    "customers": ("customers", "customer_attributes", "customer_tags"),
+    "groups": ("chat_groups", "group_attributes", "group_tags", "group_roles"),
+    "members": ("group_members",),
+    "tags": ("customer_tags",),
+    "events": ("events",),
+}
+
+
+def _analyze(engine: Engine, kind: str) -> None:
+    with engine.begin() as conn:
+        for table in ANALYZED_TABLES[kind]:
+            conn.exec_driver_sql(f"ANALYZE {table}")
 
 
 def _loader(kind: str, conn: Connection, now_us: int) -> Loader[Any]:
