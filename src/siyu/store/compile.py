@@ -412,7 +412,10 @@ def _event(
             raise ValueError("since_entry needs the entry time of an SOP membership")
         tests.append(events.c.at > sql.entry_at)
     if condition.count is None and condition.sum is None:
-        return _has_event(ids, target, tests, broad=_broad(condition.window) and not condition.where)
+        # since_entry correlates the events with each target's own entry: they can only be
+        # probed per target (collecting ids once would redo the collection for every target)
+        broad = condition.since_entry or (_broad(condition.window) and not condition.where)
+        return _has_event(ids, target, tests, broad=broad)
     query = sa.select(owner).where(*tests)
     aggregates: list[ColumnElement[bool]] = []
     holds_for_none = True
