@@ -95,26 +95,3 @@ def mark_due(conn: Connection, rendered: Sequence[tuple[int, dict[str, Any]]], *
             for task_id, _ in rendered
         ],
     )
-
-
-def mark_due_alike(conn: Connection, ids: Sequence[int], content: dict[str, Any], *, actor: str, now_us: int) -> None:
-    """pending → due with one content for all (a script without variables), set-based."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        moving = sa.select(tasks.c.id).where(tasks.c.id.in_(chunk), tasks.c.status == TaskStatus.pending.value)
-        conn.execute(
-            sa.insert(task_changes).from_select(
-                ["task_id", "at", "status", "actor"],
-                sa.select(
-                    tasks.c.id,
-                    sa.literal(now_us, sa.BigInteger),
-                    sa.literal(TaskStatus.due.value, sa.String),
-                    sa.literal(actor, sa.String),
-                ).where(tasks.c.id.in_(moving)),
-            )
-        )
-        conn.execute(
-            sa.update(tasks)
-            .where(tasks.c.id.in_(chunk), tasks.c.status == TaskStatus.pending.value)
-            .values(status=TaskStatus.due.value, content=content, updated_at=now_us)
-        )
