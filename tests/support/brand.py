@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,16 @@ SCENARIOS = Path(__file__).resolve().parents[2].parent / "shared" / "scenarios" 
 def at(text: str, zone: ZoneInfo = SHANGHAI) -> int:
     """'2026-11-20 09:00' (local to the brand) → µs."""
     return to_us(datetime.fromisoformat(text).replace(tzinfo=zone))
+
+
+def daily(first: str, last: str, *times: str) -> list[str]:
+    """Local moments (brand time) 'YYYY-MM-DD HH:MM' at each time of every day from `first` to `last`."""
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
+    moments = []
+    while day <= end:
+        moments += [f"{day.isoformat()} {clock}" for clock in times]
+        day += timedelta(days=1)
+    return moments
 
 
 def iso(us: int, zone: ZoneInfo = SHANGHAI) -> str:

@@ -135,10 +135,9 @@ def _insert_by_python(
 ) -> int:
     made = 0
     query = entry_targets(kind).where(*where).order_by(E.c.id)
-    rows = list(conn.execute(query))
-    holders = group_holders(conn, [row.target_id for row in rows]) if kind is TargetKind.group else {}
-    for start in range(0, len(rows), 5000):
-        chunk = rows[start : start + 5000]
+    # streamed a batch of entries at a time: a cohort can be most of the brand
+    for chunk in conn.execute(query, execution_options={"yield_per": 5000}).partitions():
+        holders = group_holders(conn, [row.target_id for row in chunk]) if kind is TargetKind.group else {}
         made += insert_rows(
             conn,
             [

@@ -8,7 +8,6 @@ exact: 7 × 24 h) and the day-0 step at 10:30 falls on day 7; day 30 is 2026-12-
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -18,20 +17,10 @@ from siyu.core.tasks import TaskStatus
 # `run` from the rule tests: ticks that take every step even while a test on another schema
 # holds a PostgreSQL advisory lock (they are database-wide)
 from tests.integration.planner.rules.support import run
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, daily, summary, task_rows
 
 SOP = "unbound-revisit"
 FILE = SCENARIOS / "01-unbound-revisit.yaml"
-
-
-def daily(first: str, last: str, *times: str) -> list[str]:
-    """Local moments 'YYYY-MM-DD HH:MM' at each time of every day from `first` to `last`."""
-    day, end = date.fromisoformat(first), date.fromisoformat(last)
-    moments = []
-    while day <= end:
-        moments += [f"{day.isoformat()} {clock}" for clock in times]
-        day += timedelta(days=1)
-    return moments
 
 
 def brand_of_contacts(engine: Engine, tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ Everybody is added at 10:00 on 2026-11-01, so the audience starts to hold at 10:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -17,20 +16,10 @@ from siyu.core.tasks import TaskStatus
 # `run` from the rule tests: ticks that take every step even while a test on another schema
 # holds a PostgreSQL advisory lock (they are database-wide)
 from tests.integration.planner.rules.support import run
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, daily, summary, task_rows
 
 SOP = "invite-to-group"
 FILE = SCENARIOS / "02-invite-to-group.yaml"
-
-
-def daily(first: str, last: str, *times: str) -> list[str]:
-    """Local moments 'YYYY-MM-DD HH:MM' at each time of every day from `first` to `last`."""
-    day, end = date.fromisoformat(first), date.fromisoformat(last)
-    moments = []
-    while day <= end:
-        moments += [f"{day.isoformat()} {clock}" for clock in times]
-        day += timedelta(days=1)
-    return moments
 
 
 def contacts(engine: Engine, tmp_path: Path) -> Brand:
