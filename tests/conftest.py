@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from tests.support.cli import Siyu, siyu_for
 from tests.support.databases import PostgresSchema, fresh_sqlite, iterate_schema, sqlite_template
+from tests.support.web import Web, web_for
 
 # Timing belongs in bench/: on a loaded 2-core CI machine a slow first draw or example is not a bug.
 settings.register_profile("siyu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,3 +51,9 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 def siyu(engine: Engine) -> Siyu:
     """`siyu(*args)` runs the CLI against this test's database (both databases)."""
     return siyu_for(engine)
+
+
+@pytest.fixture
+def web(engine: Engine, tmp_path: Path) -> Iterator[Web]:
+    """The web app over a small brand with one user per role (see tests/support/web.py), on both databases."""
+    yield from web_for(engine, tmp_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from siyu.cli import audience, db, demo, imports, plan, settings, sop, tasks  # noqa: F401  (registers commands)
+from siyu.cli import audience, db, demo, imports, plan, settings, sop, tasks, web  # noqa: F401  (registers commands)
 from siyu.cli.app import app
 
 

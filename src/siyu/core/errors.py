@@ -44,3 +44,19 @@ class ValidationError(SiyuError):
 
 class NotFoundError(SiyuError):
     pass
+
+
+class AuthError(SiyuError):
+    """Not signed in, or the credentials are wrong (the message never says which part)."""
+
+
+class ForbiddenError(SiyuError):
+    """Signed in, but this user's role or staff link does not allow it."""
+
+
+class ThrottledError(SiyuError):
+    """Too many failed sign-ins; try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

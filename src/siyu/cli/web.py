@@ -1,0 +1,126 @@
+"""`siyu serve` (the console and API, optionally with the worker) and `siyu user …`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from siyu.cli.app import FormatOption, OutputFormat, app, engine, err, handles_errors, out, parse_now, print_json
+from siyu.core.timeutil import to_us
+from siyu.services import accounts, audit
+from siyu.services.accounts import Role
+from siyu.services.demo_users import ensure_demo_users
+
+user_app = typer.Typer(help="Console users (admin, operator, staff).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _worker_loop(stop: threading.Event, interval: float) -> None:
+    from siyu.engine.tick import tick
+
+    db = engine()
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            report = tick(db, to_us(parse_now(None)), should_stop=stop.is_set)
+            err.print(f"tick {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
+        except Exception as exc:
+            err.print(f"tick failed: {exc}", style="bold red", markup=False)
+        stop.wait(interval)
+
+
+@app.command("serve")
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    with_worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="Also run the planner worker in this process.")
+    ] = False,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between worker ticks.")] = 60.0,
+    demo_logins: Annotated[bool, typer.Option("--demo-logins", help="Make and print the demo brand's logins.")] = False,
+) -> None:
+    """Serve the console (中文 / English) and the REST API (docs at /docs)."""
+    import uvicorn
+
+    from siyu.web.app import create_app
+
+    db = engine()
+    if demo_logins:
+        with db.begin() as conn:
+            logins = ensure_demo_users(conn, now_us=to_us(parse_now(None)))
+        table = Table(title="demo logins · 演示账号")
+        for column in ("username", "password", "role", "staff"):
+            table.add_column(column)
+        for login in logins:
+            table.add_row(login.username, login.password, login.role.value, login.staff or "")
+        out.print(table)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"console: http://{shown}:{port}/   API docs: http://{shown}:{port}/docs", markup=False)
+    stop = threading.Event()
+    worker = None
+    if with_worker:
+        worker = threading.Thread(target=_worker_loop, args=(stop, interval), name="siyu-worker", daemon=True)
+        worker.start()
+    try:
+        uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    finally:
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=30)
+
+
+@user_app.command("add")
+@handles_errors
+def add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option("--role", help="admin, operator or staff.")] = Role.admin,
+    staff: Annotated[str | None, typer.Option("--staff", help="The staff id a staff user works as.")] = None,
+    name: Annotated[str, typer.Option("--name", help="Display name.")] = "",
+    password: Annotated[
+        str, typer.Option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Password.")
+    ] = "",
+) -> None:
+    """Add a console user (the first admin, for example)."""
+    now = to_us(parse_now(None))
+    with engine().begin() as conn:
+        user = accounts.create_user(
+            conn,
+            username=username,
+            password=password,
+            role=role,
+            now_us=now,
+            staff_external_id=staff,
+            display_name=name,
+        )
+        audit.record(
+            conn,
+            actor=None,
+            action="user.create",
+            subject_type="user",
+            subject_id=user.username,
+            now_us=now,
+            detail={"role": user.role.value, "staff": user.staff_external_id},
+        )
+    out.print(f"user {user.username} ({user.role.value}) added", markup=False)
+
+
+@user_app.command("list")
+@handles_errors
+def list_users(output: FormatOption = OutputFormat.table) -> None:
+    """Every console user."""
+    with engine().connect() as conn:
+        users = accounts.list_users(conn)
+    if output is OutputFormat.json:
+        print_json([u.as_dict() for u in users])
+        return
+    table = Table()
+    for column in ("username", "role", "staff", "name", "disabled"):
+        table.add_column(column)
+    for u in users:
+        table.add_row(u.username, u.role.value, u.staff_external_id or "", u.display_name, "yes" if u.disabled else "")
+    out.print(table)

@@ -1,0 +1,131 @@
+"""Request dependencies: a transaction per request, the clock, and who is asking.
+
+A request is signed in by an API token (`Authorization: Bearer siyu_…`) or by the console's
+session cookie. Session requests that change something must carry the session's CSRF token, in
+the `X-CSRF-Token` header (htmx sends it on every request) or a `csrf_token` form field."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.engine import Connection, Engine
+
+from siyu.core.errors import AuthError, ForbiddenError
+from siyu.core.timeutil import to_us
+from siyu.services import accounts
+from siyu.services.accounts import Role, User
+
+SESSION_COOKIE = "siyu_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def db(request: Request) -> Iterator[Connection]:
+    """One transaction for the whole request: it commits when the handler returns, and rolls
+    back when it raises, so a refused request leaves nothing half written."""
+    with engine_of(request).begin() as conn:
+        yield conn
+
+
+def now_of(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+def now_us(request: Request) -> int:
+    return to_us(now_of(request))
+
+
+# "function" scope: the transaction commits before the response leaves, so a client that reads
+# right after a write sees it
+Db = Annotated[Connection, Depends(db, scope="function")]
+NowUs = Annotated[int, Depends(now_us)]
+
+
+async def sent_csrf(request: Request) -> str | None:
+    """The CSRF token the request carries (header, or form field of a plain form post)."""
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    if request.method in SAFE_METHODS:
+        return None
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()  # starlette caches it: Form(...) parameters still read it
+        value = form.get("csrf_token")
+        return value if isinstance(value, str) else None
+    return None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The user behind a request, how they signed in, and their session's CSRF token."""
+
+    user: User
+    via: str  # "session" | "token"
+    csrf_token: str | None = None
+
+    @property
+    def staff_id(self) -> int | None:
+        """The staff member whose work this caller is limited to; None for operators and admins."""
+        return self.user.staff_id if self.user.is_staff else None
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def optional_caller(
+    request: Request, conn: Db, now: NowUs, csrf: Annotated[str | None, Depends(sent_csrf)]
+) -> Caller | None:
+    token = _bearer(request)
+    if token is not None:
+        user = accounts.user_for_token(conn, token, now_us=now)
+        if user is None:
+            raise AuthError("the API token is unknown or revoked")
+        return Caller(user, "token")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    session = accounts.session_for(conn, cookie, now_us=now)
+    if session is None:
+        return None
+    if request.method not in SAFE_METHODS and not (csrf and hmac.compare_digest(csrf, session.csrf_token)):
+        raise ForbiddenError("missing or wrong CSRF token; reload the page and try again")
+    return Caller(session.user, "session", session.csrf_token)
+
+
+def caller(found: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+    if found is None:
+        raise AuthError("sign in first (session cookie or Authorization: Bearer token)")
+    return found
+
+
+def require(*roles: Role) -> Callable[[Caller], Caller]:
+    """A dependency that lets only these roles through."""
+    allowed = frozenset(roles)
+
+    def check(who: Annotated[Caller, Depends(caller)]) -> Caller:
+        if who.user.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise ForbiddenError(f"this needs the role {names}; you are {who.user.role.value}")
+        return who
+
+    return check
+
+
+AnyUser = Annotated[Caller, Depends(caller)]
+Operator = Annotated[Caller, Depends(require(Role.admin, Role.operator))]
+Admin = Annotated[Caller, Depends(require(Role.admin))]
