@@ -96,8 +96,14 @@ def read_file(file: Path) -> tuple[list[FileSop], list[Problem], list[Problem]]:
         return [], [Problem(name, f"cannot read: {exc.strerror or exc}")], []
     except UnicodeDecodeError as exc:
         return [], [Problem(name, f"not UTF-8 text (byte {exc.start + 1})")], []
+    return read_text(text, file)
+
+
+def read_text(text: str, file: Path) -> tuple[list[FileSop], list[Problem], list[Problem]]:
+    """(SOPs, problems, warnings) of SOP text; `file` names it in messages, and materials named by
+    a relative path are looked for beside it (the console passes the brand's SOP folder)."""
     try:
-        loaded = load_sops(text, name)
+        loaded = load_sops(text, str(file))
     except ValidationError as exc:
         return [], exc.problems, []
     parsed: list[FileSop] = []
@@ -113,6 +119,20 @@ def read_file(file: Path) -> tuple[list[FileSop], list[Problem], list[Problem]]:
         parsed.append(found)
         warnings += _in_line_order(item, [*warnings_of(sop, item.path), *_missing_assets(found)])
     return parsed, problems, warnings
+
+
+def check_text(text: str, file: Path) -> Checked:
+    """Validate SOP text (the console's editor, the API); nothing touches the database."""
+    found, problems, warnings = read_text(text, file)
+    return Checked(files=[file], sops=found, problems=[*problems, *_duplicate_ids(found)], warnings=warnings)
+
+
+def apply_text(conn: Connection, text: str, file: Path, *, now_us: int) -> ApplyReport:
+    """Validate SOP text, then write its SOPs in the caller's transaction (all or nothing)."""
+    checked = check_text(text, file)
+    if checked.problems:
+        raise ValidationError(checked.problems)
+    return apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings)
 
 
 def check(paths: Sequence[Path]) -> Checked:
@@ -274,7 +294,7 @@ def _write(conn: Connection, item: FileSop, row: Any, latest_sum: str | None, no
             sop_id=sop.id,
             version=version,
             source=item.loaded.source,
-            source_file=str(item.file.resolve()),
+            source_file=str(item.file.resolve()) if item.file.is_file() else str(item.file),
             definition=item.loaded.raw,
             checksum=digest,
             created_at=now_us,
