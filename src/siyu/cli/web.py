@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from siyu.cli.app import FormatOption, OutputFormat, app, engine, err, handles_errors, out, parse_now, print_json
+from siyu.cli.demo import demo_app
 from siyu.core.timeutil import to_us
 from siyu.services import accounts, audit
 from siyu.services.accounts import Role
@@ -51,14 +52,7 @@ def serve(
 
     db = engine()
     if demo_logins:
-        with db.begin() as conn:
-            logins = ensure_demo_users(conn, now_us=to_us(parse_now(None)))
-        table = Table(title="demo logins · 演示账号")
-        for column in ("username", "password", "role", "staff"):
-            table.add_column(column)
-        for login in logins:
-            table.add_row(login.username, login.password, login.role.value, login.staff or "")
-        out.print(table)
+        _print_demo_logins()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"console: http://{shown}:{port}/   API docs: http://{shown}:{port}/docs", markup=False)
     stop = threading.Event()
@@ -72,6 +66,24 @@ def serve(
         stop.set()
         if worker is not None:
             worker.join(timeout=30)
+
+
+def _print_demo_logins() -> None:
+    with engine().begin() as conn:
+        logins = ensure_demo_users(conn, now_us=to_us(parse_now(None)))
+    table = Table(title="demo logins · 演示账号")
+    for column in ("username", "password", "role", "staff"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.password, login.role.value, login.staff or "")
+    out.print(table)
+
+
+@demo_app.command("logins")
+@handles_errors
+def demo_logins_command() -> None:
+    """Make (if missing) and print the demo brand's console logins, one per role."""
+    _print_demo_logins()
 
 
 @user_app.command("add")
