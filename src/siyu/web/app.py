@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from siyu import __version__
 from siyu.web import api, console, errors
+from siyu.web.nul_guard import RefuseNul
 
 STATIC = Path(__file__).with_name("static")
 API_DESCRIPTION = """\
@@ -58,6 +59,7 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
     app.state.engine = engine
     app.state.clock = clock or _clock
     errors.install(app)
+    app.add_middleware(RefuseNul)
     for router in _routers(api):
         app.include_router(router, prefix="/api/v1")
     for router in _routers(console):

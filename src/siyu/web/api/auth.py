@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from siyu.core.timeutil import from_us
 from siyu.services import accounts, audit
 from siyu.web.deps import SESSION_COOKIE, AnyUser, Db, NowUs, engine_of
+from siyu.web.params import RowId
 
 router = APIRouter(tags=["accounts"])
 
@@ -109,7 +110,7 @@ def make_token(body: TokenIn, conn: Db, who: AnyUser, now: NowUs) -> dict[str, A
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of my API tokens")
-def revoke(token_id: int, conn: Db, who: AnyUser, now: NowUs) -> Response:
+def revoke(token_id: RowId, conn: Db, who: AnyUser, now: NowUs) -> Response:
     accounts.revoke_token(conn, who.user, token_id, now_us=now)
     audit.record(
         conn,

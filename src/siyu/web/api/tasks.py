@@ -19,6 +19,7 @@ from siyu.services import settings as brand_settings
 from siyu.services import tasks as task_service
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.paging import PagingQuery, page
+from siyu.web.params import BigRowId
 
 router = APIRouter(tags=["tasks"])
 
@@ -109,7 +110,7 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail, summary="One task with its history")
-def get_task(task_id: int, conn: Db, who: AnyUser, now: NowUs) -> dict[str, Any]:
+def get_task(task_id: BigRowId, conn: Db, who: AnyUser, now: NowUs) -> dict[str, Any]:
     return _detail(conn, _visible(conn, who, task_id), now)
 
 
@@ -131,10 +132,10 @@ def _change(conn: Any, who: Caller, task_id: int, wanted: TaskStatus, now: int, 
 
 
 @router.post("/tasks/{task_id}/done", response_model=TaskDetail, summary="Mark a task done")
-def mark_done(task_id: int, conn: Db, who: AnyUser, now: NowUs) -> dict[str, Any]:
+def mark_done(task_id: BigRowId, conn: Db, who: AnyUser, now: NowUs) -> dict[str, Any]:
     return _change(conn, who, task_id, TaskStatus.done, now, None)
 
 
 @router.post("/tasks/{task_id}/skip", response_model=TaskDetail, summary="Skip a task, with the reason")
-def skip(task_id: int, body: SkipIn, conn: Db, who: AnyUser, now: NowUs) -> dict[str, Any]:
+def skip(task_id: BigRowId, body: SkipIn, conn: Db, who: AnyUser, now: NowUs) -> dict[str, Any]:
     return _change(conn, who, task_id, TaskStatus.skipped, now, body.reason)

@@ -12,6 +12,7 @@ from siyu.services import settings as brand_settings
 from siyu.services.accounts import Role
 from siyu.web.api.auth import UserOut
 from siyu.web.deps import Admin, Db, NowUs, Operator
+from siyu.web.params import MAX_BIGINT
 
 router = APIRouter(tags=["accounts"])
 
@@ -102,7 +103,9 @@ def audit_log(
     subject_type: str | None = None,
     subject_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before_id: Annotated[int | None, Query(ge=1, description="Page on: the last id of the previous page")] = None,
+    before_id: Annotated[
+        int | None, Query(ge=1, le=MAX_BIGINT, description="Page on: the last id of the previous page")
+    ] = None,
 ) -> list[dict[str, Any]]:
     zone = brand_settings.load(conn).zone
     return audit.entries(conn, zone, subject_type=subject_type, subject_id=subject_id, limit=limit, before_id=before_id)
