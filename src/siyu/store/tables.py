@@ -69,6 +69,8 @@ customers = sa.Table(
     *_stamps(),
     sa.Index("ix_customers_owner_id", "owner_id"),
     sa.Index("ix_customers_birthday_md", "birthday_md"),
+    # search by the start of a name; PostgreSQL builds it in the "C" collation (migration 0006)
+    sa.Index("ix_customers_name", "name", "id"),
 )
 
 
