@@ -195,6 +195,7 @@ def test_every_user_form_needs_its_csrf_token(web: Web) -> None:
 
 def test_a_new_token_is_shown_once_then_only_its_prefix(web: Web) -> None:
     client, token = _form_client(web, "staff1")
+    assert '<a class="who" href="/account/tokens"' in client.get("/my/tasks").text  # every page leads there
     made = client.post("/account/tokens", data={"csrf_token": token, "name": "CRM 同步"})
     assert made.status_code == 200
     assert made.headers["cache-control"] == "no-store"
