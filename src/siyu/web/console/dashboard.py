@@ -1,0 +1,51 @@
+"""The operator's start page at `/`: today's tasks by status (the brand's local day), overdue work
+by staff, the SOPs with who is in them and their last tick, and recent failures.
+
+Operators and admins only; a staff user is sent to their own tasks (/my/tasks)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from siyu.core.tasks import TaskStatus
+from siyu.core.timeutil import from_us
+from siyu.services import dashboard, sop_overview
+from siyu.services import settings as brand_settings
+from siyu.web.deps import AnyUser, Db, NowUs
+from siyu.web.templating import render
+
+router = APIRouter()
+
+SOPS_SHOWN = 20
+FAILURES_SHOWN = 10
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard_page(request: Request, conn: Db, who: AnyUser, now: NowUs) -> Response:
+    if who.user.is_staff:
+        return RedirectResponse("/my/tasks", status_code=303)
+    zone = brand_settings.load(conn).zone
+    start, end = dashboard.local_day(now, zone)
+    by_status = dashboard.tasks_by_status(conn, start, end)
+    overdue, overdue_total = dashboard.overdue_by_staff(conn, now)
+    sops = sop_overview.list_sops(conn, limit=SOPS_SHOWN + 1)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "caller": who,
+            "zone": zone,
+            "now": now,
+            "today": from_us(now, zone).date(),
+            "statuses": [s.value for s in TaskStatus],
+            "by_status": by_status,
+            "today_total": sum(by_status.values()),
+            "overdue": overdue,
+            "overdue_total": overdue_total,
+            "sops": sops[:SOPS_SHOWN],
+            "more_sops": len(sops) > SOPS_SHOWN,
+            "failed": dashboard.failed_tasks(conn, zone, limit=FAILURES_SHOWN),
+            "failures": dashboard.recent_failures(conn, limit=FAILURES_SHOWN),
+        },
+    )
