@@ -50,7 +50,7 @@ def _parse_workdays(raw: Any) -> MappingProxyType[date, bool]:
         if day is None:
             problems.append(Problem(where, f"expected a date written YYYY-MM-DD, got {text!r}"))
             continue
-        if word not in _WORKDAY_WORDS:
+        if not isinstance(word, str) or word not in _WORKDAY_WORDS:
             problems.append(Problem(where, f'expected "workday" or "holiday", got {word!r}'))
             continue
         overrides[day] = _WORKDAY_WORDS[word]

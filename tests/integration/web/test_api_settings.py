@@ -88,6 +88,8 @@ def test_a_new_time_zone_is_used_for_the_audit_times(web: Web) -> None:
                 ("workdays.2027-01-01", 'expected "workday" or "holiday"'),
             ],
         ),
+        ("workdays", {"2027-01-01": ["holiday"]}, [("workdays.2027-01-01", 'expected "workday" or "holiday"')]),
+        ("workdays", ["2027-01-01"], [("workdays", "expected {")]),
         ("colour", "green", [("colour", "unknown setting")]),
     ],
 )
