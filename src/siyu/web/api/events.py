@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from siyu.ingest.batch import store_events
 from siyu.web.deps import Db, Operator
@@ -24,6 +24,8 @@ MAX_BATCH = 1_000
 
 class EventIn(BaseModel):
     """One event, as a line of an events file (JSON Lines) holds it."""
+
+    model_config = ConfigDict(extra="forbid")
 
     id: str = Field(max_length=128, description="The event's own id: sending it again stores nothing new")
     type: str = Field(max_length=64, description="order_paid, page_view, group_join…")
