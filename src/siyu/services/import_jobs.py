@@ -1,8 +1,8 @@
 """Import jobs: a file uploaded in the console or the API, imported in the background.
 
 A job is a row of `import_jobs`. Creating one saves the upload under the data directory
-(`SIYU_DATA_DIR`; by default `<database name>-data/` beside a SQLite file, or `siyu-data/` in the
-system's temporary directory for PostgreSQL) and queues it; one background thread per process
+(`SIYU_DATA_DIR`; by default `<database file>-data/` beside a SQLite file, e.g. `siyu.db-data/`,
+or `siyu-data/` in the system's temporary directory for PostgreSQL) and queues it; one background thread per process
 runs the queued jobs one after another with `ingest.service.import_file`, so a job imports all or
 nothing exactly as `siyu import` does, with the same located problems and rejected-rows file.
 
@@ -62,14 +62,14 @@ _SAFE_NAME = re.compile(r"[^\w.\- ()]+")
 
 
 def data_dir(engine: Engine) -> Path:
-    """SIYU_DATA_DIR, else `<name>-data/` beside a SQLite database file, else the temp dir."""
+    """SIYU_DATA_DIR, else `siyu.db-data/` beside a SQLite database file, else the temp dir."""
     configured = os.environ.get("SIYU_DATA_DIR")
     if configured:
         return Path(configured).resolve()
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:" and not database.startswith("file:"):
         path = Path(database).resolve()
-        return path.with_name(f"{path.stem}-data")
+        return path.with_name(f"{path.name}-data")
     return Path(tempfile.gettempdir()) / "siyu-data"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +273,16 @@ def test_the_synchronous_runner_can_replace_the_thread(web: Web, tmp_path: Path)
     job = client.get(f"/api/v1/imports/{answer.json()['id']}").json()
     assert (job["status"], job["inserted"]) == ("done", 2)
     assert not list((tmp_path / "data").glob("imports/*/c.xlsx"))  # the upload is removed once imported
+
+
+def test_the_data_directory_is_beside_a_sqlite_file_unless_configured(
+    web: Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert import_jobs.data_dir(web.engine) == tmp_path / "data"
+    monkeypatch.delenv("SIYU_DATA_DIR")
+    database = web.engine.url.database
+    if web.engine.dialect.name == "sqlite":
+        assert database is not None
+        assert import_jobs.data_dir(web.engine) == Path(database).resolve().with_name(Path(database).name + "-data")
+    else:
+        assert import_jobs.data_dir(web.engine) == Path(tempfile.gettempdir()) / "siyu-data"
