@@ -139,12 +139,12 @@ def test_todo_groups_by_sop_and_step_with_overdue_first(busy: Web) -> None:
     assert _layout(page.text, _targets(busy, "st1")) == [
         ("overdue|care|ask", ["care/ask c1", "care/ask c2"]),
         ("overdue|welcome|hello", ["welcome/hello c1", "welcome/hello c2"]),
-        ("today|care|evening", ["care/evening c1", "care/evening c2"]),
-        ("today|care|follow", ["care/follow c1", "care/follow c2"]),
-        ("today|group-hi|notice", ["group-hi/notice g1"]),
-        ("today|moments-hi|post", ["moments-hi/post st1"]),
+        ("now|care|follow", ["care/follow c1", "care/follow c2"]),
+        ("now|group-hi|notice", ["group-hi/notice g1"]),
+        ("now|moments-hi|post", ["moments-hi/post st1"]),
+        ("later|care|evening", ["care/evening c1", "care/evening c2"]),
     ]
-    assert SECTION.findall(page.text) == ["overdue", "today"]
+    assert SECTION.findall(page.text) == ["overdue", "now", "later"]
     assert '<span class="count" id="count-todo">10</span>' in page.text
     assert '<span class="count" id="count-done">0</span>' in page.text
     assert '<span class="sop-name">新客关怀</span>' in page.text
@@ -190,8 +190,8 @@ def test_group_moments_and_later_tasks_show_what_they_need(busy: Web) -> None:
     assert "发到自己的朋友圈" in moments and "<code>{tag: 会员}</code>" in moments
     later_id = _task_id(busy, "care", "evening", "c1")
     later = _card_html(html, later_id)
-    assert "20:00 到期" in later and "到时间后会生成话术" in later
-    assert "hx-post" not in later
+    assert "20:00 到期" in later and "<pre" not in later and "hx-post" not in later
+    assert '<p class="muted later-hint">到时间后会生成话术。</p>' in html
 
 
 def test_done_through_htmx_swaps_the_card_and_records_history_and_audit(busy: Web) -> None:
@@ -212,7 +212,8 @@ def test_done_through_htmx_swaps_the_card_and_records_history_and_audit(busy: We
         ("staff1", "task.done", str(task_id), {"via": "console"})
     ]
     done_tab = client.get("/my/tasks", params={"tab": "done"}).text
-    assert _layout(done_tab, _targets(busy, "st1")) == [("today|care|follow", ["care/follow c2"])]
+    assert _layout(done_tab, _targets(busy, "st1")) == [("finished|care|follow", ["care/follow c2"])]
+    assert SECTION.findall(done_tab) == ["finished"]
 
 
 def test_skip_asks_for_a_reason_and_keeps_it(busy: Web) -> None:
@@ -336,9 +337,9 @@ def test_long_lists_page_on_and_carry_the_group_over(busy: Web, monkeypatch: pyt
     assert "<html" not in second
     assert _layout(second, names) == [
         ("overdue|welcome|hello", ["welcome/hello c2"]),
-        ("today|care|evening", ["care/evening c1", "care/evening c2"]),
+        ("now|care|follow", ["care/follow c1", "care/follow c2"]),
     ]
-    assert SECTION.findall(second) == ["today"]
+    assert SECTION.findall(second) == ["now"]
     assert second.count('<h3 class="group-head">') == 1
 
 

@@ -97,7 +97,13 @@ class Card:
 
     @property
     def section(self) -> str:
-        return "overdue" if self.overdue else "today"
+        """overdue (still due from an earlier day), now (due today), later (planned for later
+        today) or finished (done or skipped: the done tab)."""
+        if self.status in FINISHED:
+            return "finished"
+        if self.overdue:
+            return "overdue"
+        return "later" if self.status == TaskStatus.pending.value else "now"
 
     @property
     def group_key(self) -> str:
@@ -206,8 +212,14 @@ def _in_tab(query: sa.Select[Any], tab: Tab, day: Day) -> sa.Select[Any]:
 
 
 def _ordered(query: sa.Select[Any], day: Day) -> sa.Select[Any]:
-    overdue_last = sa.case((tasks.c.due_at < day.start_us, 0), else_=1)
-    return query.order_by(overdue_last, tasks.c.sop_id, tasks.c.step_id, tasks.c.due_at, tasks.c.id)
+    # the sections in Card.section's order, so each section's runs of SOP and step are contiguous
+    section = sa.case(
+        (tasks.c.status.in_(FINISHED), 3),
+        (tasks.c.due_at < day.start_us, 0),
+        (tasks.c.status == TaskStatus.pending.value, 2),
+        else_=1,
+    )
+    return query.order_by(section, tasks.c.sop_id, tasks.c.step_id, tasks.c.due_at, tasks.c.id)
 
 
 def _due_label(due_us: int, day: Day) -> str:
