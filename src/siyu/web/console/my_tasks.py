@@ -17,11 +17,11 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
 
-from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.core.errors import NotFoundError, ValidationError
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.services import audit
@@ -34,6 +34,7 @@ from siyu.web.templating import render
 router = APIRouter()
 
 PAGE_SIZE = 50
+MAX_OFFSET = 10_000_000
 REASON_MAX = 500
 Tab = Literal["todo", "done"]
 FINISHED = (TaskStatus.done.value, TaskStatus.skipped.value)
@@ -323,11 +324,9 @@ def my_tasks(
     who: AnyUser,
     now: NowUs,
     tab: Tab = "todo",
-    offset: int = 0,
-    after: str | None = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    after: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
-    if offset < 0:
-        raise ValidationError([Problem("offset", "expected 0 or more")])
     staff_id = _staff_of(who)
     context: dict[str, Any] = {"caller": who, "tab": tab}
     if staff_id is None:
