@@ -55,8 +55,8 @@ class SopListItem(BaseModel):
     priority: int
     latest_version: int
     in_sop: int | None = Field(
-        description=f"Targets in the SOP now (open entries), counted up to {sop_overview.IN_SOP_CAP:,}; "
-        "null for staff users"
+        description=f"Targets in the SOP now (open entries), counted up to {sop_overview.LIST_CAP:,} in the list "
+        f"and {sop_overview.DETAIL_CAP:,} for one SOP; null for staff users"
     )
     in_sop_capped: bool = Field(description="There are more than in_sop")
     last_tick_at: str | None = Field(description="When the planner last worked on the SOP; null for staff users")

@@ -51,7 +51,6 @@ def sop_list(
             "offset": offset,
             "next_offset": offset + PAGE_SIZE if len(rows) > PAGE_SIZE else None,
             "prev_offset": max(offset - PAGE_SIZE, 0) if offset else None,
-            "cap": sop_overview.IN_SOP_CAP,
         },
     )
 
@@ -68,7 +67,6 @@ def _detail_context(conn: Any, who: Caller, sop_id: str) -> dict[str, Any]:
         "timeline": timeline(stored.sop, zone),
         "versions": sop_overview.versions(conn, sop_id),
         "zone": zone,
-        "cap": sop_overview.IN_SOP_CAP,
         "campaign_day": campaign_day,
         "reentry_after": duration_text(stored.sop.reentry.after_us) if stored.sop.reentry.after_us else None,
     }
