@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import yaml
 from sqlalchemy.engine import Connection
 
 from siyu.core.conditions import TargetKind
-from siyu.core.errors import NotFoundError, ValidationError
+from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.model import Sop
 from siyu.core.yamlsource import load_sops
 from siyu.services import audiences, audit
@@ -182,7 +183,7 @@ def console_file(text: str) -> Path:
     text has no readable id yet; the problems then name that)."""
     try:
         loaded = load_sops(text, "console/sop.yaml")
-    except ValidationError:
+    except (ValidationError, yaml.YAMLError):
         return CONSOLE_FOLDER / "sop.yaml"
     first = loaded[0].raw.get("id") if loaded and isinstance(loaded[0].raw, dict) else None
     if isinstance(first, int | str) and str(first) and all(c.isalnum() or c == "-" for c in str(first)):
@@ -190,8 +191,23 @@ def console_file(text: str) -> Path:
     return CONSOLE_FOLDER / "sop.yaml"
 
 
+def check_characters(text: str, file: Path) -> None:
+    """YAML refuses control characters before it parses anything, and that error escapes the SOP
+    reader: report it located, like every other problem of the text."""
+    try:
+        yaml.reader.Reader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        raise ValidationError(
+            [Problem(f"{file}:{line}:{column}", f"the character U+{code:04X} is not allowed in YAML text")]
+        ) from exc
+
+
 def apply_source(conn: Connection, user: User, text: str, *, now_us: int) -> sop_service.ApplyReport:
     """Validate and apply SOP text (all or nothing); every new version is audited."""
+    check_characters(text, CONSOLE_FOLDER / "sop.yaml")
     report = sop_service.apply_text(conn, text, console_file(text), now_us=now_us)
     for applied in report.applied:
         if applied.outcome is sop_service.Outcome.unchanged:

@@ -98,6 +98,14 @@ def test_apply_of_unreadable_yaml_is_located_too(web: Web) -> None:
     assert answer.json()["error"]["problems"][0]["where"].startswith("console/sop.yaml:")
 
 
+def test_apply_of_a_control_character_is_located(web: Web) -> None:
+    answer = web.api("operator").post("/api/v1/sops", json={"source": "id: welcome\nname: 新\u001f客\n"})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["problems"] == [
+        {"where": "console/sop.yaml:2:8", "message": "the character U+001F is not allowed in YAML text"}
+    ]
+
+
 def test_apply_makes_a_new_version_and_audits_it(web: Web) -> None:
     client = web.api("operator")
     answer = client.post("/api/v1/sops", json={"source": WELCOME_V2})
