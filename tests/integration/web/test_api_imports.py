@@ -222,7 +222,7 @@ def test_progress_is_visible_while_the_import_runs(web: Web, tmp_path: Path, mon
 
         def progress(done: int, total: int) -> None:
             report(done, total)
-            with engine.connect() as conn:
+            with web.engine.connect() as conn:  # not the importer: it begins IMMEDIATE on SQLite
                 job_id, stored = conn.execute(sa.select(import_jobs_table.c.id, import_jobs_table.c.bytes_done)).one()
                 job = import_jobs.get_job(conn, job_id, now_us=0)
             seen.append((job["status"], job["percent"], stored))
