@@ -196,7 +196,11 @@ class _TooLarge(Exception):
 
 def load_yaml(text: str, filename: str) -> tuple[Any, LineMap, Node | None]:
     """Parse one YAML document into plain values; raises ValidationError with located problems."""
-    loader = _Loader(text)
+    try:
+        # the reader checks the characters as the loader is made: a control character fails here
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise ValidationError([Problem(filename, str(exc))]) from exc
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

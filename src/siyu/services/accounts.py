@@ -256,7 +256,7 @@ def authenticate(conn: Connection, *, username: str, password: str, client: str,
 def sign_in(engine: Engine, *, username: str, password: str, client: str, now_us: int) -> tuple[str, Session]:
     """Check the credentials and open a session, in a transaction of its own that commits the
     attempt even when it is refused (AuthError), so failures count towards throttling."""
-    with engine.begin() as conn:
+    with engine.execution_options(siyu_begin="IMMEDIATE").begin() as conn:
         user = authenticate(conn, username=username, password=password, client=client, now_us=now_us)
         opened = open_session(conn, user, now_us=now_us) if user is not None else None
     if opened is None:
@@ -347,7 +347,15 @@ def revoke_token(conn: Connection, user: User, token_id: int, *, now_us: int) ->
         raise NotFoundError(f"no active token {token_id}")
 
 
-def user_for_token(conn: Connection, secret: str, *, now_us: int) -> User | None:
+@dataclass(frozen=True)
+class TokenUse:
+    user: User
+    token_id: int
+    stale: bool  # last_used_at is older than a minute: worth recording (see `touch_token`)
+
+
+def user_for_token(conn: Connection, secret: str, *, now_us: int) -> TokenUse | None:
+    """The user of an active token; reads only, so a GET stays a read-only transaction."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     row = conn.execute(
@@ -358,7 +366,16 @@ def user_for_token(conn: Connection, secret: str, *, now_us: int) -> User | None
     ).first()
     if row is None or row.disabled:
         return None
-    # a write per request would serialise readers on SQLite: a minute's precision is enough
-    if row.last_used_at is None or now_us - row.last_used_at > 60 * US_PER_SECOND:
-        conn.execute(sa.update(api_tokens).where(api_tokens.c.id == row.token_id).values(last_used_at=now_us))
-    return _user(row)
+    stale = row.last_used_at is None or now_us - row.last_used_at > 60 * US_PER_SECOND
+    return TokenUse(_user(row), row.token_id, stale)
+
+
+def mark_token_used(conn: Connection, token_id: int, *, now_us: int) -> None:
+    """Record when a token was last used (a minute's precision: a write per request would
+    serialise readers on SQLite)."""
+    conn.execute(
+        sa.update(api_tokens)
+        .where(api_tokens.c.id == token_id)
+        .where(sa.or_(api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at < now_us))
+        .values(last_used_at=now_us)
+    )

@@ -57,6 +57,7 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
         openapi_url="/api/v1/openapi.json",
     )
     app.state.engine = engine
+    app.state.writer_engine = engine.execution_options(siyu_begin="IMMEDIATE")
     app.state.clock = clock or _clock
     errors.install(app)
     app.add_middleware(RefuseNul)

@@ -30,10 +30,20 @@ def engine_of(request: Request) -> Engine:
     return engine
 
 
+def writer_of(request: Request) -> Engine:
+    """The engine for transactions that will write. On SQLite they take the write lock at BEGIN:
+    a deferred transaction that read first fails at its first write if another writer committed
+    in between (WAL snapshot), where an immediate one just waits its turn (busy_timeout)."""
+    engine: Engine = request.app.state.writer_engine
+    return engine
+
+
 def db(request: Request) -> Iterator[Connection]:
     """One transaction for the whole request: it commits when the handler returns, and rolls
-    back when it raises, so a refused request leaves nothing half written."""
-    with engine_of(request).begin() as conn:
+    back when it raises, so a refused request leaves nothing half written. Requests that may
+    change something (every method but GET, HEAD, OPTIONS) begin as writers."""
+    engine = engine_of(request) if request.method in SAFE_METHODS else writer_of(request)
+    with engine.begin() as conn:
         yield conn
 
 
@@ -92,10 +102,16 @@ def optional_caller(
 ) -> Caller | None:
     token = _bearer(request)
     if token is not None:
-        user = accounts.user_for_token(conn, token, now_us=now)
-        if user is None:
+        use = accounts.user_for_token(conn, token, now_us=now)
+        if use is None:
             raise AuthError("the API token is unknown or revoked")
-        return Caller(user, "token")
+        if use.stale and request.method not in SAFE_METHODS:
+            accounts.mark_token_used(conn, use.token_id, now_us=now)  # this request writes anyway
+        elif use.stale:
+            # a reading request stays read-only; the mark is a short writer of its own
+            with writer_of(request).begin() as marker:
+                accounts.mark_token_used(marker, use.token_id, now_us=now)
+        return Caller(use.user, "token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None

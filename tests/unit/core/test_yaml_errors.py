@@ -74,3 +74,10 @@ def test_alias_bombs_are_refused() -> None:
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
     with pytest.raises(ValidationError, match="aliases expand too far"):
         load_yaml("\n".join(lines) + "\n", "bomb.yaml")
+
+
+def test_a_control_character_is_a_located_problem_not_a_crash() -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_yaml("id: a\x07b\n", "bell.yaml")
+    assert caught.value.problems[0].where == "bell.yaml"
+    assert "#x0007" in caught.value.problems[0].message
