@@ -7,16 +7,18 @@ planning tick by tick, because it is the same code on the same data."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from siyu.core.errors import Problem, ValidationError
-from siyu.engine.tick import run_tick
+from siyu.engine.book import SopBook
+from siyu.engine.context import PlanContext
+from siyu.engine.tick import run_tick, steps_of
 from siyu.services import settings as brand_settings
-from siyu.services.sops import set_enabled
+from siyu.services.sops import latest, set_enabled
 from siyu.services.tasks import _query, as_dict
 from siyu.store.tables import sops, task_changes, tasks
 
@@ -38,6 +40,19 @@ def tick_instants(start_us: int, end_us: int, step_us: int) -> list[int]:
     return [start_us + i * step_us for i in range(count)]
 
 
+def _tick_alone(begin: Callable[[], AbstractContextManager[Connection]], now_us: int, sop_id: str) -> None:
+    """A tick whose book holds one SOP: its own steps, then the brand-wide ones (caps, firing,
+    expiry) over every task."""
+    with begin() as conn:
+        book = SopBook({sop_id: latest(conn, sop_id)})
+        ctx = PlanContext.load(conn, now_us)
+    for step in steps_of(book):
+        more = True
+        while more:
+            with begin() as conn:
+                more = step.run(conn, ctx, book)
+
+
 def simulate(
     engine: Engine,
     start_us: int,
@@ -46,14 +61,22 @@ def simulate(
     step_us: int = DEFAULT_STEP_US,
     sop_id: str | None = None,
     on_tick: Callable[[int, int], None] | None = None,
+    prepare: Callable[[Connection], str] | None = None,
+    alone: bool = False,
 ) -> list[dict[str, Any]]:
     """Tasks due in [start, end] that ticks from `start` every `step` would make or change,
     as `siyu tasks list` shows them (status as at the end). `sop_id` limits the timeline to one
-    SOP and simulates it switched on even if it is off."""
+    SOP and simulates it switched on even if it is off. `prepare` runs first, inside the
+    transaction that is rolled back (the console applies a draft SOP there), and names the SOP
+    to simulate in place of `sop_id`. `alone` plans that SOP only: the other SOPs' tasks already
+    planned still take their places under the caps and fire or expire, but the other SOPs take
+    no new entries — a fraction of the work when a brand has many SOPs."""
     instants = tick_instants(start_us, end_us, step_us)
     with engine.connect() as conn:
         outer = conn.begin()
         try:
+            if prepare is not None:
+                sop_id = prepare(conn)
             if sop_id is not None:
                 exists = conn.execute(sa.select(sops.c.id).where(sops.c.id == sop_id)).first()
                 if exists is None:
@@ -68,7 +91,10 @@ def simulate(
                     yield conn
 
             for index, instant in enumerate(instants):
-                run_tick(begin, instant, locking=False)
+                if alone and sop_id is not None:
+                    _tick_alone(begin, instant, sop_id)
+                else:
+                    run_tick(begin, instant, locking=False)
                 if on_tick is not None:
                     on_tick(index + 1, len(instants))
             query = _query().where(

@@ -726,7 +726,7 @@ def _read_step(raw: object, kind: str) -> StepForm | None:
     if not isinstance(raw, Mapping):
         return None
     allowed = {"id", "at", "channel", "executor", "mode", "when", "content", "variants", "notes", "workdays_only"}
-    if any(key not in allowed for key in raw):
+    if any(key not in allowed for key in raw) or "at" not in raw:
         return None
     step = StepForm(at={})
     for key in ("id", "channel", "notes"):
@@ -1324,6 +1324,10 @@ def _read_posted_step(fields: Fields, prefix: str) -> StepForm:
         content=_read_posted_items(fields, f"{prefix}.content"),
         notes=fields.get(f"{prefix}.notes"),
     )
+    if step.at.get("form") == "every":  # a period just chosen starts at its first choice
+        step.at["every"] = step.at.get("every") or Period.day.value
+        if step.at["every"] == Period.week.value and not step.at.get("weekday"):
+            step.at["weekday"] = Weekday.mon.value
     for index in fields.indices(f"{prefix}.variants"):
         at = f"{prefix}.variants.{index}"
         step.variants.append(

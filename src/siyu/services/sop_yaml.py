@@ -83,6 +83,8 @@ def _plain_ok(text: str) -> bool:
         return False
     if text.lower() in _YAML11_WORDS:
         return False
+    if text[0].isdigit() and ":" in text:
+        return False  # times: "09:00" is text to siyu, 09:00 alone reads as a number to YAML 1.1
     if text[0] in "+-.0123456789~":
         try:
             again = yaml.safe_load(text)
