@@ -142,6 +142,25 @@ def require(*roles: Role) -> Callable[[Caller], Caller]:
     return check
 
 
+def standalone_caller(
+    request: Request, now: NowUs, csrf: Annotated[str | None, Depends(sent_csrf)]
+) -> Caller:
+    """The caller, signed in by a short transaction that ends before the handler runs: for
+    handlers that open their own connections (simulations), which on SQLite would wait forever
+    for a write lock the request's own transaction holds."""
+    with writer_of(request).begin() as conn:
+        found = optional_caller(request, conn, now, csrf)
+    return caller(found)
+
+
+def standalone_operator(who: Annotated[Caller, Depends(standalone_caller)]) -> Caller:
+    if who.user.role not in (Role.admin, Role.operator):
+        raise ForbiddenError(f"this needs the role admin, operator; you are {who.user.role.value}")
+    return who
+
+
 AnyUser = Annotated[Caller, Depends(caller)]
+# for handlers that take no `Db`: see standalone_caller
+StandaloneOperator = Annotated[Caller, Depends(standalone_operator)]
 Operator = Annotated[Caller, Depends(require(Role.admin, Role.operator))]
 Admin = Annotated[Caller, Depends(require(Role.admin))]
