@@ -27,8 +27,6 @@ from siyu.ingest.load.sql import resolve, unknown
 from siyu.services import settings
 from siyu.store.tables import chat_groups, customers, events
 
-INSERT_ROWS = 500  # rows per INSERT statement: 3,500 parameters, well under both databases' limits
-
 
 @dataclass(frozen=True)
 class StoredEvents:
@@ -85,22 +83,21 @@ def store_events(conn: Connection, rows: Sequence[Mapping[str, object]], *, wher
         problems.sort(key=lambda p: _order(p.where))
         raise ValidationError(problems)
     unique = list(first_of.values())
-    written: set[str] = set()
-    for start in range(0, len(unique), INSERT_ROWS):
-        part = unique[start : start + INSERT_ROWS]
-        chunk = [
-            {
-                "external_id": r[1],
-                "type": r[2],
-                "customer_id": customer_ids[r[3]] if r[3] is not None else None,
-                "group_id": group_ids[r[4]] if r[4] is not None else None,
-                "at": r[5],
-                "day": r[6],
-                "properties": json.loads(r[7]),
-            }
-            for r in part
-        ]
-        written.update(str(e) for e in conn.scalars(_insert(conn, chunk)))
+    rows_out = [
+        {
+            "external_id": r[1],
+            "type": r[2],
+            "customer_id": customer_ids[r[3]] if r[3] is not None else None,
+            "group_id": group_ids[r[4]] if r[4] is not None else None,
+            "at": r[5],
+            "day": r[6],
+            "properties": json.loads(r[7]),
+        }
+        for r in unique
+    ]
+    # one cached statement run as executemany: SQLAlchemy sends the rows in multi-row batches
+    # and gathers what RETURNING answers (only the rows actually inserted)
+    written = {str(e) for e in conn.execute(_insert(conn), rows_out).scalars()}
     new = [r[1] for r in unique if r[1] in written]
     return StoredEvents(new=new, already_stored=[r[1] for r in unique if r[1] not in written])
 
@@ -119,9 +116,9 @@ def _order(where: str) -> tuple[int, str]:
     return -1, where
 
 
-def _insert(conn: Connection, values: list[dict[str, Any]]) -> Any:
+def _insert(conn: Connection) -> Any:
     if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(events).values(values)
+        pg = postgresql.insert(events)
         return pg.on_conflict_do_nothing(index_elements=["external_id"]).returning(events.c.external_id)
-    lite = sqlite.insert(events).values(values)
+    lite = sqlite.insert(events)
     return lite.on_conflict_do_nothing(index_elements=["external_id"]).returning(events.c.external_id)
