@@ -126,6 +126,9 @@ def optional_caller(
 def caller(found: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
     if found is None:
         raise AuthError("sign in first (session cookie or Authorization: Bearer token)")
+    if found.user.is_staff and found.user.staff_id is None:
+        # the staff member was removed: their scope is gone, and no scope must never mean everything
+        raise ForbiddenError("this staff account is no longer linked to a staff member; ask an admin to link it")
     return found
 
 

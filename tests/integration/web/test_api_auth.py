@@ -84,3 +84,12 @@ def test_a_revoked_token_stops_working(web: Web) -> None:
     assert client.delete(f"/api/v1/tokens/{made.json()['id']}").status_code == 204
     assert other.get("/api/v1/me").status_code == 401
     assert all(t["prefix"] != secret for t in client.get("/api/v1/tokens").json())
+
+
+def test_a_staff_user_whose_staff_member_is_gone_sees_nothing(web: Web) -> None:
+    with web.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE users SET staff_id = NULL WHERE username = 'staff1'")
+    for path in ("/api/v1/tasks", "/api/v1/customers", "/api/v1/me"):
+        answer = web.api("staff1").get(path)
+        assert answer.status_code == 403, path
+        assert "no longer linked" in answer.json()["error"]["message"]
