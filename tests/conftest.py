@@ -6,12 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import Engine
 
+from siyu.services import accounts
 from tests.support.cli import Siyu, siyu_for
 from tests.support.databases import PostgresSchema, fresh_sqlite, iterate_schema, sqlite_template
 from tests.support.web import Web, web_for
+
+# Passwords: the cheapest argon2 parameters in tests (hashes still verify as real argon2). The
+# defaults cost about 0.25 s per hash, a second per test that makes its four users.
+accounts._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 # Timing belongs in bench/: on a loaded 2-core CI machine a slow first draw or example is not a bug.
 settings.register_profile("siyu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
