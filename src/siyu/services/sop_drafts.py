@@ -31,6 +31,7 @@ from siyu.engine.simulate import simulate
 from siyu.services import audiences, audit
 from siyu.services import settings as brand_settings
 from siyu.services.accounts import User
+from siyu.services.sop_yaml import MAX_NESTING, depth
 from siyu.services.sops import FileSop, Outcome, apply_text, check_text, set_enabled
 from siyu.store.compile import TARGET_TABLES
 from siyu.store.tables import sop_versions, sops
@@ -124,6 +125,14 @@ def draft_file(conn: Connection | None, raw: dict[str, Any] | None, base: Path |
 def check_draft(conn: Connection | None, source: str, *, base: Path | None = None) -> DraftCheck:
     """Validate a draft; with a connection, also refuse changing a stored SOP's kind (as apply does)."""
     try:
+        return _check_draft(conn, source, base)
+    except RecursionError:
+        message = f"lists and mappings nest too deeply (at most {MAX_NESTING} levels)"
+        return DraftCheck([Located(f"{DRAFT_NAME}:1: (top)", message, 1, "(top)")], [])
+
+
+def _check_draft(conn: Connection | None, source: str, base: Path | None) -> DraftCheck:
+    try:
         loaded = load_sops(source, DRAFT_NAME)
     except ValidationError as exc:
         return DraftCheck([locate(p, Path(DRAFT_NAME)) for p in exc.problems], [])
@@ -132,6 +141,8 @@ def check_draft(conn: Connection | None, source: str, *, base: Path | None = Non
         message = f"a draft is one SOP; this text has {len(loaded)} (edit them one at a time)"
         return DraftCheck([Located(where, message, loaded[1].line, format_path(loaded[1].path))], [])
     raw = loaded[0].raw
+    if depth(raw) > MAX_NESTING:
+        raise RecursionError  # the editor and the planner walk conditions recursively
     file = draft_file(conn, raw, base)
     checked = check_text(source, file)
     problems = [locate(p, file) for p in checked.problems]

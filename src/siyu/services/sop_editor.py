@@ -428,7 +428,7 @@ def yaml_value(text: str) -> Any:
     """A YAML snippet typed in the form; text that does not read as YAML is kept as text."""
     try:
         value, _, _ = load_yaml(text, "<snippet>")
-    except ValidationError:
+    except (ValidationError, RecursionError):
         return text
     return value
 
@@ -507,15 +507,16 @@ def _where_value(node: Node) -> dict[str, Any]:
 # ---------------------------------------------------------------- conditions
 
 
-def node_of(raw: object, target: TargetKind) -> Node:
-    """The builder's node for a condition; a `yaml` node when the builder cannot show it exactly."""
-    node = _read_node(raw, target)
+def node_of(raw: object, target: TargetKind, level: int = 0) -> Node:
+    """The builder's node for a condition; a `yaml` node when the builder cannot show it exactly
+    (or when it sits deeper than MAX_DEPTH)."""
+    node = _read_node(raw, target, level) if level <= MAX_DEPTH else None
     if node is not None and same(node_value(node), raw) and all(map(inline_ok, node.fields.values())):
         return node
     return Node(YAML_TYPE, {"source": yaml_text(raw)})
 
 
-def _read_node(raw: object, target: TargetKind) -> Node | None:
+def _read_node(raw: object, target: TargetKind, level: int) -> Node | None:
     if not isinstance(raw, Mapping) or not raw:
         return None
     heads = [key for key in raw if key in (*GROUP_TYPES, *_NODE_FIELDS)]
@@ -526,9 +527,9 @@ def _read_node(raw: object, target: TargetKind) -> Node | None:
         items = raw[head]
         if len(raw) != 1 or not isinstance(items, list):
             return None
-        return Node(head, children=[node_of(item, target) for item in items])
+        return Node(head, children=[node_of(item, target, level + 1) for item in items])
     if head == "not":
-        return Node("not", children=[node_of(raw["not"], target)]) if len(raw) == 1 else None
+        return Node("not", children=[node_of(raw["not"], target, level + 1)]) if len(raw) == 1 else None
     if head not in LEAF_TYPES[target]:
         return None
     reader = _LEAF_READERS[head]
@@ -1056,7 +1057,7 @@ def _top_value(form: SopForm, key: str) -> Any:
             return form.reentry
         return _ABSENT
     if key == "steps":
-        return [step_value(step) for step in form.steps]
+        return [step_value(step) for step in form.steps] if form.steps else _ABSENT
     return _ABSENT
 
 

@@ -14,6 +14,7 @@ Pure: no IO.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ import yaml
 from siyu.core.errors import ValidationError
 from siyu.core.yamlsource import load_yaml
 
+MAX_NESTING = 100  # deeper values are written as one line of JSON (which is YAML too)
 WIDTH = 110  # a mapping or list goes on one line when the line stays this short
 # lists written one item per line, whatever their length
 BLOCK_LISTS = frozenset({"steps", "content", "variants", "standards", "phases"})
@@ -37,7 +39,7 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL)$")
 _FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`<=")
-_ANYWHERE = frozenset("#,[]{}\"'\\")
+_ANYWHERE = frozenset("#,?[]{}\"'\\")  # in flow context PyYAML ends a plain scalar at ,?[]{}
 _COLON_ENDS = re.compile(r":(?=$|[\s,\[\]{}])")  # a colon that would end a plain scalar
 # words PyYAML (YAML 1.1) reads as something else than text
 _YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~", "="})
@@ -206,19 +208,45 @@ def emit(value: object) -> str:
 
 def same(left: object, right: object) -> bool:
     """Equal values of the same types all the way down (True is not 1, 1 is not 1.0)."""
-    if isinstance(left, Mapping) and isinstance(right, Mapping):
-        return left.keys() == right.keys() and all(same(left[k], right[k]) for k in left)
-    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
-        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, float) and isinstance(right, float) and math.isnan(left) and math.isnan(right):
-        return True
-    return left == right
+    pending = [(left, right)]
+    while pending:
+        a, b = pending.pop()
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            if a.keys() != b.keys():
+                return False
+            pending += [(a[k], b[k]) for k in a]
+        elif isinstance(a, list | tuple) and isinstance(b, list | tuple):
+            if len(a) != len(b):
+                return False
+            pending += list(zip(a, b, strict=True))
+        elif type(a) is not type(b) or not (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))):  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def depth(value: object) -> int:
+    """How deeply mappings and lists nest in `value` (a scalar is 0)."""
+    deepest = 0
+    pending = [(value, 0)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, Mapping):
+            pending += [(v, level + 1) for v in item.values()]
+        elif isinstance(item, list | tuple):
+            pending += [(v, level + 1) for v in item]
+        else:
+            deepest = max(deepest, level)
+            continue
+        deepest = max(deepest, level + 1)
+    return deepest
 
 
 def dump(value: object, *, comment: str = "") -> str:
     """`value` as YAML (after `comment`, a block of `#` lines), reading back to exactly `value`."""
+    head = comment.rstrip("\n") + "\n" if comment.strip() else ""
+    if depth(value) > MAX_NESTING:
+        # JSON is YAML too; the layout above would recurse once per level
+        return head + json.dumps(value, ensure_ascii=False) + "\n"
     text = emit(value)
     try:
         again, _, _ = load_yaml(text, "<dump>")
@@ -226,7 +254,7 @@ def dump(value: object, *, comment: str = "") -> str:
         again = _Unreadable
     if not same(again, value):
         text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=WIDTH)
-    return (comment.rstrip("\n") + "\n" if comment.strip() else "") + text
+    return head + text
 
 
 class _Unreadable:

@@ -92,6 +92,17 @@ def test_malformed_yaml_is_located_by_line_and_column(web: Web) -> None:
     assert problem["message"].startswith("expected ',' or ']'")
 
 
+def test_absurdly_deep_nesting_is_a_located_problem(web: Web) -> None:
+    condition = "{tag: a}"
+    for _ in range(2000):
+        condition = "{not: " + condition + "}"
+    source = GREET.replace("audience: {tag: 新客}", f"audience: {condition}")
+    body = post(web, "validate", {"source": source}).json()
+    assert [(p["line"], p["path"], p["message"]) for p in body["problems"]] == [
+        (1, "(top)", "lists and mappings nest too deeply (at most 100 levels)")
+    ]
+
+
 def test_a_draft_is_one_sop(web: Web) -> None:
     source = (EXAMPLES / "12-new-friend-onboarding.yaml").read_text(encoding="utf-8")
     body = post(web, "validate", {"source": source}).json()

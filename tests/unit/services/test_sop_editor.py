@@ -57,6 +57,11 @@ def test_form_expressible_definitions_survive_the_form_and_its_yaml_exactly(defi
     assert same(again, definition)
 
 
+def test_keys_left_out_stay_left_out() -> None:
+    for definition in ({}, {"id": "x"}, {"steps": []}, {"kind": "group", "audience": {"tag": "a"}}):
+        assert same(editor.definition_of(editor.form_of(definition)), definition)
+
+
 @given(json_values)
 def test_any_mapping_survives_the_form_with_yaml_parts(value: Any) -> None:
     definition = {"id": "x", "kind": "customer", "audience": value, "steps": [value], "other": value}
@@ -158,7 +163,7 @@ def test_a_step_with_an_unknown_key_is_a_yaml_step() -> None:
 
 
 def test_keys_of_another_kind_stay_yaml() -> None:
-    form = editor.form_of({"id": "x", "kind": "customer", "anchor": "2026-12-01T19:00:00+08:00", "steps": []})
+    form = editor.form_of({"id": "x", "kind": "customer", "anchor": "2026-12-01T19:00:00+08:00"})
     assert form.extras == {"anchor": "2026-12-01T19:00:00+08:00"}
     assert form.anchor == ""
 
@@ -290,3 +295,24 @@ def test_leading_comment_is_kept_above_the_yaml() -> None:
     source = "# 生日\n# second line\n\nid: x\n# inside\nname: y\n"
     assert leading_comment(source) == "# 生日\n# second line"
     assert dump({"id": "x"}, comment="# 生日") == "# 生日\nid: x\n"
+
+
+def test_deep_conditions_stay_exact_below_the_builders_depth() -> None:
+    condition: Any = {"tag": "a"}
+    for _ in range(90):
+        condition = {"not": condition}
+    definition = {"id": "x", "kind": "customer", "audience": condition, "steps": []}
+    form = editor.form_of(definition)
+    node, levels = form.audience, 0
+    while node is not None and node.type == "not":
+        node, levels = node.children[0], levels + 1
+    assert levels == editor.MAX_DEPTH + 1 and node is not None and node.type == "yaml"
+    again, _, _ = load_yaml(editor.yaml_of(form), "deep.yaml")
+    assert same(again, definition)
+
+
+def test_text_with_flow_indicators_is_quoted_in_flow_mappings() -> None:
+    for text in ("0?", "a?b", "x]", "{y", "a,b", "k: v", "u:"):
+        definition = {"id": "x", "entry": {"event": "e", "where": {text: text}}}
+        again, _, _ = load_yaml(editor.yaml_of(editor.form_of(definition)), "where.yaml")
+        assert same(again, definition), text
