@@ -316,3 +316,69 @@ def test_text_with_flow_indicators_is_quoted_in_flow_mappings() -> None:
         definition = {"id": "x", "entry": {"event": "e", "where": {text: text}}}
         again, _, _ = load_yaml(editor.yaml_of(editor.form_of(definition)), "where.yaml")
         assert same(again, definition), text
+
+
+_NAMES = st.sampled_from(
+    [
+        "id",
+        "kind",
+        "entry",
+        "reentry",
+        "extras",
+        "audience.type",
+        "audience.was",
+        "audience.0.type",
+        "audience.0.op",
+        "audience.0.value",
+        "audience.0.window",
+        "audience.0.measure",
+        "audience.0.count_op",
+        "audience.0.period",
+        "audience.0.member",
+        "audience.0.source",
+        "audience.0.0.type",
+        "exit.type",
+        "steps.0.at.form",
+        "steps.0.at.every",
+        "steps.0.at.day",
+        "steps.0.executor_kind",
+        "steps.0.workdays_key",
+        "steps.0.workdays_only",
+        "steps.0.content.0.kind",
+        "steps.0.content.0.value",
+        "steps.0.variants.0.own",
+        "steps.0.variants.0.content.0.kind",
+        "steps.0.when.type",
+        "steps.0.yaml",
+        "steps.99999999999999999999.id",
+    ]
+)
+_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            "all",
+            "any",
+            "not",
+            "tag",
+            "attr",
+            "event",
+            "between",
+            "exists",
+            "every",
+            "week",
+            "in_days",
+            "yaml",
+            "at",
+            "1",
+        ]
+    ),
+    st.text(max_size=8),
+)
+
+
+@given(st.dictionaries(_NAMES, _VALUES), st.text(max_size=30))
+def test_any_posted_fields_and_button_make_a_form_and_its_yaml(fields: dict[str, str], op: str) -> None:
+    form = editor.apply_op(editor.form_from_fields(fields), op)
+    text = editor.yaml_of(form)
+    again, _, _ = load_yaml(text, "posted.yaml")
+    assert same(again, editor.definition_of(form))
