@@ -38,7 +38,9 @@ Selectors for browser tests (every input is also reachable by its `name`, which 
   with `data-line` and `data-path`; `[data-testid=preview-count]` in `[data-testid=preview]`
   (refresh with `[data-testid=preview-button]`), sample rows `[data-testid=preview-member]`.
 * simulation: click `[data-testid=simulate-button]`; the answer is `[data-testid=simulation-result]`
-  with `data-total`, days `[data-testid=simulation-day]` (`data-date`, `data-count`).
+  with `data-total`, days `[data-testid=simulation-day]` (`data-date`, `data-count`). It runs 337
+  hourly planner ticks: about 5 s on the 300-customer browser demo, so wait for it with a longer
+  timeout than the default (60 s). `[data-testid=simulate-with-others]` plans every SOP too (slower).
 * save: `[data-testid=save]` or `[data-testid=save-enable]`; then the page goes to `/sops/{id}`.
 
 Building the birthday SOP from a blank form: fill `sop-id` = `birthday-wish`, `sop-name`;
