@@ -6,20 +6,19 @@ what the editor does. A draft that does not validate answers 422 with located pr
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
-from siyu.core.errors import AuthError, ForbiddenError, Problem, ValidationError
+from siyu.core.errors import Problem, ValidationError
 from siyu.core.model import EventEntry
 from siyu.core.timeutil import from_us, parse_duration_us
 from siyu.services import settings as brand_settings
 from siyu.services import sop_drafts
-from siyu.services.accounts import Role
-from siyu.web.deps import Caller, Db, NowUs, Operator, engine_of, optional_caller, sent_csrf
+from siyu.web.deps import Db, NowUs, Operator, StandaloneOperator, engine_of
 from siyu.web.errors import ConflictError
 
 router = APIRouter(tags=["sop drafts"])
@@ -147,24 +146,6 @@ def preview(body: DraftIn, conn: Db, who: Operator, now: NowUs) -> dict[str, Any
     return preview_answer(conn, sop_drafts.check_draft(conn, body.source), now)
 
 
-def operator_outside_transaction(
-    request: Request, now: NowUs, csrf: Annotated[str | None, Depends(sent_csrf)]
-) -> Caller:
-    """An operator or admin, signed in by a transaction that has ended before the handler runs:
-    the simulation needs a connection of its own, and on SQLite a request transaction that wrote
-    (an API token's last use) would hold the write lock the simulation's rolled-back writes need."""
-    with engine_of(request).begin() as conn:
-        found = optional_caller(request, conn, now, csrf)
-    if found is None:
-        raise AuthError("sign in first (session cookie or Authorization: Bearer token)")
-    if found.user.role not in (Role.admin, Role.operator):
-        raise ForbiddenError(f"this needs the role admin, operator; you are {found.user.role.value}")
-    return found
-
-
-OperatorOutside = Annotated[Caller, Depends(operator_outside_transaction)]
-
-
 def every_us(every: str) -> int:
     try:
         step = parse_duration_us(every)
@@ -222,7 +203,7 @@ def simulation_answer(
     response_model=SimulationOut,
     summary="The tasks a draft SOP would make over the next days if enabled now (nothing is stored)",
 )
-def simulate(request: Request, body: SimulateDraftIn, who: OperatorOutside, now: NowUs) -> dict[str, Any]:
+def simulate(request: Request, body: SimulateDraftIn, who: StandaloneOperator, now: NowUs) -> dict[str, Any]:
     return simulation_answer(
         request, body.source, now, days=body.days, every=body.every, rows=body.rows, with_others=body.with_others
     )

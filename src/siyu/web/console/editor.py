@@ -104,8 +104,8 @@ from siyu.services.sop_editor import (
     yaml_of,
 )
 from siyu.services.sop_yaml import leading_comment
-from siyu.web.api.sop_drafts import MAX_SOURCE, OperatorOutside
-from siyu.web.deps import Caller, Db, NowUs, Operator, engine_of
+from siyu.web.api.sop_drafts import MAX_SOURCE
+from siyu.web.deps import Caller, Db, NowUs, Operator, StandaloneOperator, engine_of
 from siyu.web.templating import render
 
 router = APIRouter()
@@ -361,7 +361,7 @@ def _local_now(conn: Any, now: int) -> str:
 
 
 @router.post("/sop-editor/simulate", response_class=HTMLResponse)
-def simulate(request: Request, who: OperatorOutside, now: NowUs, fields: Posted) -> Response:
+def simulate(request: Request, who: StandaloneOperator, now: NowUs, fields: Posted) -> Response:
     """The next 14 days (or `days`, 1–31) of the draft, switched on now; nothing is stored."""
     source = current_source(fields)
     engine = engine_of(request)
