@@ -35,6 +35,8 @@ from yaml.scanner import Scanner
 from siyu.core.errors import PathPart, Problem, ValidationError, format_path
 
 MAX_NODES = 200_000  # guards against alias bombs ("billion laughs")
+# no SOP needs more; the parser and the condition walkers recurse per level
+MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -130,6 +132,8 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLarge
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep
         self.lines.add(path, line)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
@@ -194,6 +198,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 def load_yaml(text: str, filename: str) -> tuple[Any, LineMap, Node | None]:
     """Parse one YAML document into plain values; raises ValidationError with located problems."""
     try:
@@ -203,6 +211,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap, Node | None]:
         raise ValidationError([Problem(filename, str(exc))]) from exc
     try:
         node = loader.get_single_node()
+    except RecursionError as exc:  # the composer recurses once per level of nesting
+        raise ValidationError([Problem(filename, f"nested more than {MAX_DEPTH} levels deep")]) from exc
     except yaml.MarkedYAMLError as exc:
         raise ValidationError([_yaml_problem(exc, filename)]) from exc
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
@@ -216,6 +226,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap, Node | None]:
         value = builder.build(node, (), node.start_mark.line + 1)
     except _TooLarge as exc:
         raise ValidationError([Problem(filename, f"more than {MAX_NODES} values (aliases expand too far)")]) from exc
+    except _TooDeep as exc:
+        raise ValidationError([Problem(filename, f"nested more than {MAX_DEPTH} levels deep")]) from exc
     if builder.problems:
         raise ValidationError(builder.problems)
     return value, builder.lines, node

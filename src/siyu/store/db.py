@@ -17,7 +17,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=30000",
+    "PRAGMA busy_timeout=30000",  # BUSY_TIMEOUT_MS
     "PRAGMA temp_store=FILE",
     "PRAGMA cache_size=-262144",
     "PRAGMA mmap_size=268435456",
@@ -40,11 +40,21 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+BUSY_TIMEOUT_MS = 30000
+
+
 def _on_sqlite_begin(conn: Connection) -> None:
     # `engine.execution_options(siyu_begin="IMMEDIATE")`: writers that read first take the
     # write lock at BEGIN, so two of them queue on busy_timeout instead of failing to upgrade
-    mode = conn.get_execution_options().get("siyu_begin")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+    options = conn.get_execution_options()
+    # `siyu_no_wait=True`: a best-effort write that gives up at once ("database is locked")
+    # rather than queue behind a long writer; the connection's timeout is put back after
+    no_wait = bool(options.get("siyu_no_wait"))
+    info = conn.connection.info
+    if info.get("siyu_no_wait", False) != no_wait:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={0 if no_wait else BUSY_TIMEOUT_MS}")
+        info["siyu_no_wait"] = no_wait
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("siyu_begin") == "IMMEDIATE" else "BEGIN")
 
 
 def create_engine(url: str, *, migrate: bool = True) -> Engine:

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from siyu.core.errors import AuthError, ForbiddenError
 from siyu.core.timeutil import to_us
@@ -38,11 +39,25 @@ def writer_of(request: Request) -> Engine:
     return engine
 
 
+def read_only_request(request: Request) -> None:
+    """Route dependency for a POST that only reads (validating or previewing a draft): its
+    transaction begins as a reader, so it does not wait for, or hold, SQLite's write lock.
+    Use as `@router.post(..., dependencies=[ReadOnly])`; route dependencies run first."""
+    request.state.read_only = True
+
+
+ReadOnly = Depends(read_only_request)
+
+
+def request_writes(request: Request) -> bool:
+    return request.method not in SAFE_METHODS and not getattr(request.state, "read_only", False)
+
+
 def db(request: Request) -> Iterator[Connection]:
     """One transaction for the whole request: it commits when the handler returns, and rolls
     back when it raises, so a refused request leaves nothing half written. Requests that may
-    change something (every method but GET, HEAD, OPTIONS) begin as writers."""
-    engine = engine_of(request) if request.method in SAFE_METHODS else writer_of(request)
+    change something (every method but GET, HEAD, OPTIONS, unless marked ReadOnly) begin as writers."""
+    engine = writer_of(request) if request_writes(request) else engine_of(request)
     with engine.begin() as conn:
         yield conn
 
@@ -105,12 +120,16 @@ def optional_caller(
         use = accounts.user_for_token(conn, token, now_us=now)
         if use is None:
             raise AuthError("the API token is unknown or revoked")
-        if use.stale and request.method not in SAFE_METHODS:
+        if use.stale and request_writes(request):
             accounts.mark_token_used(conn, use.token_id, now_us=now)  # this request writes anyway
         elif use.stale:
-            # a reading request stays read-only; the mark is a short writer of its own
-            with writer_of(request).begin() as marker:
-                accounts.mark_token_used(marker, use.token_id, now_us=now)
+            # a reading request stays read-only: the mark is a short writer of its own that gives
+            # up at once when another writer (the worker) holds SQLite's lock; a later request marks
+            try:
+                with writer_of(request).execution_options(siyu_no_wait=True).begin() as marker:
+                    accounts.mark_token_used(marker, use.token_id, now_us=now)
+            except OperationalError:
+                pass
         return Caller(use.user, "token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
@@ -145,9 +164,7 @@ def require(*roles: Role) -> Callable[[Caller], Caller]:
     return check
 
 
-def standalone_caller(
-    request: Request, now: NowUs, csrf: Annotated[str | None, Depends(sent_csrf)]
-) -> Caller:
+def standalone_caller(request: Request, now: NowUs, csrf: Annotated[str | None, Depends(sent_csrf)]) -> Caller:
     """The caller, signed in by a short transaction that ends before the handler runs: for
     handlers that open their own connections (simulations), which on SQLite would wait forever
     for a write lock the request's own transaction holds."""

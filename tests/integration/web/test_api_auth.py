@@ -93,3 +93,10 @@ def test_a_staff_user_whose_staff_member_is_gone_sees_nothing(web: Web) -> None:
         answer = web.api("staff1").get(path)
         assert answer.status_code == 403, path
         assert "no longer linked" in answer.json()["error"]["message"]
+
+
+def test_a_tokens_last_use_is_recorded_by_reading_requests_too(web: Web) -> None:
+    client = web.api("operator")
+    assert client.get("/api/v1/me").status_code == 200
+    used = [t["last_used_at"] for t in client.get("/api/v1/tokens").json() if t["name"] == "tests"]
+    assert used == ["2026-11-20T02:30:00+00:00"]  # the app's clock, 10:30 in Shanghai

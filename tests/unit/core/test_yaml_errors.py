@@ -81,3 +81,17 @@ def test_a_control_character_is_a_located_problem_not_a_crash() -> None:
         load_yaml("id: a\x07b\n", "bell.yaml")
     assert caught.value.problems[0].where == "bell.yaml"
     assert "#x0007" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("levels", [65, 5000])
+def test_deep_nesting_is_a_located_problem_not_a_crash(levels: int) -> None:
+    text = "id: " + "[" * levels + "]" * levels + "\n"
+    with pytest.raises(ValidationError) as caught:
+        load_yaml(text, "deep.yaml")
+    assert caught.value.problems[0].message == "nested more than 64 levels deep"
+
+
+def test_sixty_four_levels_are_fine() -> None:
+    text = "id: " + "[" * 63 + "]" * 63 + "\n"
+    value, _, _ = load_yaml(text, "ok.yaml")
+    assert value["id"] is not None

@@ -18,7 +18,7 @@ from siyu.core.model import EventEntry
 from siyu.core.timeutil import from_us, parse_duration_us
 from siyu.services import settings as brand_settings
 from siyu.services import sop_drafts
-from siyu.web.deps import Db, NowUs, Operator, StandaloneOperator, engine_of
+from siyu.web.deps import Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
 from siyu.web.errors import ConflictError
 
 router = APIRouter(tags=["sop drafts"])
@@ -115,7 +115,12 @@ def _check_out(check: sop_drafts.DraftCheck) -> dict[str, Any]:
     }
 
 
-@router.post("/sop-drafts/validate", response_model=CheckOut, summary="Check a draft SOP (nothing is stored)")
+@router.post(
+    "/sop-drafts/validate",
+    response_model=CheckOut,
+    summary="Check a draft SOP (nothing is stored)",
+    dependencies=[ReadOnly],
+)
 def validate(body: DraftIn, conn: Db, who: Operator) -> dict[str, Any]:
     return _check_out(sop_drafts.check_draft(conn, body.source))
 
@@ -140,7 +145,10 @@ def preview_answer(conn: Connection, check: sop_drafts.DraftCheck, now: int) -> 
 
 
 @router.post(
-    "/sop-drafts/preview", response_model=PreviewOut, summary="Who a draft SOP's audience holds now (size, sample)"
+    "/sop-drafts/preview",
+    response_model=PreviewOut,
+    summary="Who a draft SOP's audience holds now (size, sample)",
+    dependencies=[ReadOnly],
 )
 def preview(body: DraftIn, conn: Db, who: Operator, now: NowUs) -> dict[str, Any]:
     return preview_answer(conn, sop_drafts.check_draft(conn, body.source), now)

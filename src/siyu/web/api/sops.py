@@ -166,6 +166,11 @@ class SimulateIn(BaseModel):
     days: int = Field(default=14, ge=1, le=31, description="How many days from now to simulate")
     every: str = Field(default="1h", pattern=r"^\s*\d{1,5}[mhd]\s*$", description="Time between ticks: 30m, 1h, 1d")
     limit: int = Field(default=100, ge=0, le=500, description="How many of the simulated tasks to list")
+    with_others: bool = Field(
+        default=False,
+        description="Plan every enabled SOP too (exact under shared caps, much slower); "
+        "by default only this SOP is planned, other SOPs' planned tasks still count under the caps",
+    )
 
 
 class CountOut(BaseModel):
@@ -372,7 +377,7 @@ def run_simulation(request: Request, sop_id: str, body: SimulateIn, now: int) ->
         if conn.execute(sa.select(sops.c.id).where(sops.c.id == sop_id)).first() is None:
             raise NotFoundError(f"no SOP named {sop_id}")
         zone = brand_settings.load(conn).zone
-    rows = simulate(engine, now, end, step_us=step_us, sop_id=sop_id)
+    rows = simulate(engine, now, end, step_us=step_us, sop_id=sop_id, alone=not body.with_others)
 
     def counts(key: str) -> list[dict[str, Any]]:
         found = Counter(str(row[key]) if key != "day" else str(row["due_at"])[:10] for row in rows)

@@ -105,7 +105,7 @@ from siyu.services.sop_editor import (
 )
 from siyu.services.sop_yaml import leading_comment
 from siyu.web.api.sop_drafts import MAX_SOURCE
-from siyu.web.deps import Caller, Db, NowUs, Operator, StandaloneOperator, engine_of
+from siyu.web.deps import Caller, Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
 from siyu.web.templating import render
 
 router = APIRouter()
@@ -309,7 +309,7 @@ def _sync(
     return response
 
 
-@router.post("/sop-editor/form", response_class=HTMLResponse)
+@router.post("/sop-editor/form", response_class=HTMLResponse, dependencies=[ReadOnly])
 def sync_form(request: Request, conn: Db, who: Operator, fields: Posted) -> Response:
     """A form edit: answers the YAML and the problems; after a button or a structural choice
     (`op`), the re-rendered form too."""
@@ -323,7 +323,7 @@ def sync_form(request: Request, conn: Db, who: Operator, fields: Posted) -> Resp
     return _sync(request, who, fields, check=check, form=form if op else None, source=source, key=key)
 
 
-@router.post("/sop-editor/yaml", response_class=HTMLResponse)
+@router.post("/sop-editor/yaml", response_class=HTMLResponse, dependencies=[ReadOnly])
 def sync_yaml(request: Request, conn: Db, who: Operator, fields: Posted) -> Response:
     """A YAML edit: answers the form and the problems; text that is not one SOP mapping keeps
     the form as it was."""
@@ -337,7 +337,7 @@ def sync_yaml(request: Request, conn: Db, who: Operator, fields: Posted) -> Resp
     return _sync(request, who, fields, check=check, form=form, source=None, key=audience_key(check.raw))
 
 
-@router.post("/sop-editor/preview", response_class=HTMLResponse)
+@router.post("/sop-editor/preview", response_class=HTMLResponse, dependencies=[ReadOnly])
 def preview(request: Request, conn: Db, who: Operator, now: NowUs, fields: Posted) -> Response:
     check = _check(conn, current_source(fields), fields.get("origin", ""))
     if not check.ok:
