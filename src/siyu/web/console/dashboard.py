@@ -25,10 +25,11 @@ FAILURES_SHOWN = 10
 def dashboard_page(request: Request, conn: Db, who: AnyUser, now: NowUs) -> Response:
     if who.user.is_staff:
         return RedirectResponse("/my/tasks", status_code=303)
-    zone = brand_settings.load(conn).zone
+    brand = brand_settings.load(conn)
+    zone = brand.zone
     start, end = dashboard.local_day(now, zone)
     by_status = dashboard.tasks_by_status(conn, start, end)
-    overdue, overdue_total = dashboard.overdue_by_staff(conn, now)
+    overdue, overdue_total = dashboard.overdue_by_staff(conn, now, late_after_us=brand.late_after_us)
     sops = sop_overview.list_sops(conn, limit=SOPS_SHOWN + 1)
     return render(
         request,
@@ -40,7 +41,7 @@ def dashboard_page(request: Request, conn: Db, who: AnyUser, now: NowUs) -> Resp
             "today": from_us(now, zone).date(),
             "statuses": [s.value for s in TaskStatus],
             "by_status": by_status,
-            "today_total": sum(by_status.values()),
+            "today_total": dashboard.total(by_status),
             "overdue": overdue,
             "overdue_total": overdue_total,
             "sops": sops[:SOPS_SHOWN],
