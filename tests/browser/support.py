@@ -69,8 +69,12 @@ def build_demo(folder: Path) -> tuple[Engine, list[DemoLogin]]:
 
 
 def _loopback_socket() -> socket.socket:
-    """A listening socket on a free 127.0.0.1 port, handed to uvicorn (no race for the port)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    """A listening socket on a free 127.0.0.1 port, handed to uvicorn (no race for the port).
+
+    Its proto must say TCP: asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP,
+    and without it every request after the first on a kept-alive connection waited ~40 ms for a
+    delayed ACK (Nagle holding the response body back)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock
