@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -116,6 +117,8 @@ Request = Callable[[httpx.AsyncClient, random.Random, int], Any]
 
 
 def request_mix(fx: Fixtures) -> list[tuple[str, Request]]:
+    run = uuid.uuid4().hex[:8]  # event ids new to every run (the warm-up's too)
+
     def task_list(client: httpx.AsyncClient, rng: random.Random, _: int) -> Any:
         return client.get("/api/v1/tasks", params={"staff": rng.choice(fx.staff_ids), "today": "true", "limit": 50})
 
@@ -125,7 +128,7 @@ def request_mix(fx: Fixtures) -> list[tuple[str, Request]]:
 
     def event_ingest(client: httpx.AsyncClient, rng: random.Random, i: int) -> Any:
         body = {
-            "id": f"bench-{os.getpid()}-{i}",
+            "id": f"bench-{run}-{i}",
             "type": "page_viewed",
             "customer": rng.choice(fx.customer_ids),
             "at": datetime.now(UTC).isoformat(),
@@ -194,6 +197,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="length of the load (bounded)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections (bounded)")
     parser.add_argument("--page-repeats", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (siyu serve --workers)")
     args = parser.parse_args()
     seconds = min(args.seconds, 300)
     clients = max(1, min(args.clients, 256))
@@ -202,7 +206,7 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "SIYU_DATABASE_URL": args.db}
     server = subprocess.Popen(
-        [sys.executable, "-m", "siyu", "serve", "--no-worker", "--port", str(port)],
+        [sys.executable, "-m", "siyu", "serve", "--no-worker", "--port", str(port), "--workers", str(args.workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -223,7 +227,14 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report: dict[str, Any] = {"db": args.db, "rps": args.rps, "seconds": seconds, "clients": clients, "api": {}}
+    report: dict[str, Any] = {
+        "db": args.db,
+        "rps": args.rps,
+        "seconds": seconds,
+        "clients": clients,
+        "server_processes": args.workers,
+        "api": {},
+    }
     for name, values in samples.latencies.items():
         report["api"][name] = {
             "requests": len(values),

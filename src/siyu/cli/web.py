@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Annotated
@@ -37,12 +38,23 @@ def _worker_loop(stop: threading.Event, interval: float) -> None:
 @app.command("serve")
 @handles_errors
 def serve(
+    *,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     with_worker: Annotated[
         bool, typer.Option("--worker/--no-worker", help="Also run the planner worker in this process.")
     ] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between worker ticks.")] = 60.0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes (the planner worker still runs once). On SQLite an import's live "
+            "progress is only seen by the process running it; keep 1 there unless you need the throughput.",
+        ),
+    ] = 1,
     demo_logins: Annotated[bool, typer.Option("--demo-logins", help="Make and print the demo brand's logins.")] = False,
 ) -> None:
     """Serve the console (中文 / English) and the REST API (docs at /docs)."""
@@ -61,7 +73,19 @@ def serve(
         worker = threading.Thread(target=_worker_loop, args=(stop, interval), name="siyu-worker", daemon=True)
         worker.start()
     try:
-        uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+        if workers == 1:
+            uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+        else:
+            # each process builds its own app and engine: the URL goes to them through the environment
+            os.environ["SIYU_DATABASE_URL"] = db.url.render_as_string(hide_password=False)
+            uvicorn.run(
+                "siyu.web.server:create_from_env",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="warning",
+            )
     finally:
         stop.set()
         if worker is not None:

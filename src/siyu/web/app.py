@@ -5,8 +5,10 @@ module-level `router` is included, in module-name order."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +60,8 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
     )
     app.state.engine = engine
     app.state.writer_engine = engine.execution_options(siyu_begin="IMMEDIATE")
+    # one writer at a time per process on SQLite (see deps.db); PostgreSQL writers run together
+    app.state.write_queue = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
     app.state.clock = clock or _clock
     errors.install(app)
     app.add_middleware(RefuseNul)

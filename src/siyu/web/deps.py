@@ -57,8 +57,13 @@ def db(request: Request) -> Iterator[Connection]:
     """One transaction for the whole request: it commits when the handler returns, and rolls
     back when it raises, so a refused request leaves nothing half written. Requests that may
     change something (every method but GET, HEAD, OPTIONS, unless marked ReadOnly) begin as writers."""
-    engine = writer_of(request) if request_writes(request) else engine_of(request)
-    with engine.begin() as conn:
+    if not request_writes(request):
+        with engine_of(request).begin() as conn:
+            yield conn
+        return
+    # SQLite's busy handler sleeps in steps of up to 100 ms while another writer holds the lock;
+    # writers of this process queue on a lock of their own instead and start the moment it is free
+    with request.app.state.write_queue, writer_of(request).begin() as conn:
         yield conn
 
 
