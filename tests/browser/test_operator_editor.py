@@ -4,9 +4,11 @@ the API's answers for the same draft, then saves and enables each one."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import sqlalchemy as sa
 import yaml
@@ -14,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from siyu.store.tables import audit_log, sops
 from tests.browser.conftest import Shot
-from tests.browser.support import Live, login
+from tests.browser.support import TIMEOUT_MS, Live, login
 
 SIMULATION_TIMEOUT_MS = 60_000
 
@@ -27,21 +29,38 @@ def _field(page: Page, name: str) -> Locator:
     return page.locator(f'#editor [name="{name}"]')
 
 
+def _rerendered(page: Page, action: Callable[[], object], sent: dict[str, str], what: str) -> None:
+    """Do what re-renders the form (a structural choice, an add button) and wait until the form
+    the server answered to *that* request is in the page. A background sync of typed text may be
+    in flight too, so the response is picked by what it carries; and the old panel is marked,
+    so that a field filled next cannot land in the panel about to be replaced."""
+    page.evaluate("document.getElementById('form-panel').setAttribute('data-replaced', '')")
+    with page.expect_response(
+        lambda r: r.url.endswith("/sop-editor/form") and _carries(r.request.post_data, sent), timeout=TIMEOUT_MS
+    ) as answer:
+        action()
+    assert answer.value.ok, f"{what}: {answer.value.status}"
+    expect(page.locator("#form-panel:not([data-replaced])")).to_be_attached(timeout=TIMEOUT_MS)
+
+
+def _carries(body: str | None, sent: dict[str, str]) -> bool:
+    posted = parse_qs(body or "", keep_blank_values=True)
+    return all(posted.get(key, [None])[-1] == value for key, value in sent.items())
+
+
 def _choose(page: Page, name: str, value: str, appears: str | None = None) -> None:
-    """Pick an option of a select that re-renders the form, and wait for the new form: a field
-    filled before the re-rendered form arrives would be lost."""
-    with page.expect_response(lambda r: r.url.endswith("/sop-editor/form") and r.request.method == "POST") as sent:
-        _field(page, name).select_option(value)
-    assert sent.value.ok, f"choosing {name} = {value}: {sent.value.status}"
+    """Pick an option of a select that re-renders the form."""
+    field = _field(page, name)
+    _rerendered(page, lambda: field.select_option(value), {"op": "render", name: value}, f"{name} = {value}")
     expect(_field(page, name)).to_have_value(value)
     if appears is not None:
         expect(_field(page, appears)).to_be_visible()
 
 
 def _click_op(page: Page, testid: str, appears: str) -> None:
-    with page.expect_response(lambda r: r.url.endswith("/sop-editor/form") and r.request.method == "POST") as sent:
-        page.get_by_test_id(testid).click()
-    assert sent.value.ok, f"{testid}: {sent.value.status}"
+    button = page.get_by_test_id(testid)
+    op = button.get_attribute("hx-vals") or ""
+    _rerendered(page, button.click, {"op": json.loads(op)["op"]}, testid)
     expect(_field(page, appears)).to_be_visible()
 
 
