@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import sqlalchemy as sa
 import yaml
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from siyu.store.tables import audit_log, sops
 from tests.browser.conftest import Shot
@@ -307,3 +307,41 @@ def test_operator_builds_the_new_contact_sop_from_a_blank_form_previews_simulate
 
     _save_enable(page, shot, sop_id)
     _assert_stored(live, sop_id, name)
+
+
+def test_the_form_waits_for_its_rerender_and_later_syncs_queue_behind_it(page: Page, shot: Shot) -> None:
+    """An answer that re-renders the form replaces it whole: while one is on its way the form takes
+    no input, and the next sync is sent only after it (answers out of order put back what the
+    person had just chosen). The structural request is held in the browser to open that window."""
+    login(page, "operator", "siyu-operator-demo")
+    page.goto("/sops/new")
+    page.wait_for_load_state("networkidle")
+    held: list[Route] = []
+    seen: list[dict[str, list[str]]] = []
+
+    def hold(route: Route) -> None:
+        posted = parse_qs(route.request.post_data or "", keep_blank_values=True)
+        seen.append(posted)
+        if posted.get("op") == ["render"] and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/sop-editor/form", hold)
+    _field(page, "audience.type").select_option("birthday")
+    page.wait_for_function("document.getElementById('form-panel').inert === true")
+    assert len(held) == 1
+    shot(page, "rerendering")
+
+    page.evaluate("htmx.trigger(document.body, 'form-edited')")
+    page.wait_for_timeout(1000)  # the sync's 400 ms debounce, and then some
+    assert len(seen) == 1, "a sync went out while the form was being re-rendered"
+
+    held[0].continue_()
+    expect(_field(page, "audience.period")).to_be_visible()
+    page.wait_for_function("document.getElementById('form-panel').inert === false")
+    page.wait_for_load_state("networkidle")
+    assert len(seen) == 2, "the queued sync went out after the re-render"
+    assert seen[1].get("audience.type") == ["birthday"]
+    assert "op" not in seen[1]
+    expect(page.get_by_test_id("yaml-source")).to_have_value(re.compile(r"audience: \{birthday: today\}"))

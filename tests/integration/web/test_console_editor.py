@@ -260,3 +260,22 @@ def test_staff_cannot_open_or_use_the_editor(web: Web) -> None:
         assert client.post(f"/sop-editor/{path}", data={"source": "id: x"}).status_code == 403
     anonymous = web.client().get("/sops/new", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+
+
+def test_requests_that_answer_the_form_or_yaml_queue_on_the_editor(web: Web) -> None:
+    """Out-of-order answers put back what the person had just changed (seen under load): the text
+    syncs and everything in the form panel (structural selects, buttons) share one queue; the
+    browser test proves the behaviour, this pins the wiring of every editor page."""
+    client = web.console("operator")
+    for path in ("/sops/new", "/sops/new?template=12-new-friend-onboarding", "/sops/welcome/edit"):
+        page = client.get(path).text
+        assert re.search(r'<div hidden hx-post="/sop-editor/form" [^>]*hx-sync="#editor:queue all"', page), path
+        assert re.search(r'<div hidden hx-post="/sop-editor/yaml" [^>]*hx-sync="#editor:queue all"', page), path
+        assert '<section data-panel="form" role="tabpanel" hx-sync="#editor:queue all">' in page, path
+        panel = page.split('<section data-panel="form"', 1)[1].split('<section data-panel="yaml"', 1)[0]
+        assert 'hx-post="/sop-editor/form"' in panel  # the structural selects and buttons inherit it
+        side = page.split('<aside class="editor-side', 1)[1]
+        assert "hx-sync" not in side  # saving, the preview and a simulation do not hold the form up
+        assert '<script src="/static/editor.js" defer></script>' in page
+    script = client.get("/static/editor.js").text
+    assert 'document.addEventListener("htmx:beforeRequest"' in script and "panel.inert = on" in script

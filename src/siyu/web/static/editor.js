@@ -18,6 +18,24 @@
     });
   });
 
+  // While the server re-renders the form (a structural choice, a button, a YAML edit), the form
+  // takes no input: the answer replaces it, and what was typed or chosen meanwhile would be lost.
+  function rerenders(elt) {
+    var path = elt && elt.getAttribute && elt.getAttribute("hx-post");
+    return path === "/sop-editor/yaml" || (path === "/sop-editor/form" && !!elt.closest("#form-panel"));
+  }
+  function freeze(on) {
+    var panel = document.getElementById("form-panel");
+    if (panel) { panel.inert = on; }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (rerenders(event.detail.elt)) { freeze(true); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var path = event.detail.requestConfig && event.detail.requestConfig.path;
+    if (path === "/sop-editor/form" || path === "/sop-editor/yaml") { freeze(false); }
+  });
+
   document.addEventListener("input", function (event) {
     var form = editor();
     var target = event.target;
