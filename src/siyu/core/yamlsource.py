@@ -133,7 +133,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _TooLarge
         if len(path) > MAX_DEPTH:
-            raise _TooDeep
+            raise _TooDeep(line, path)
         self.lines.add(path, line)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
@@ -199,7 +199,10 @@ class _TooLarge(Exception):
 
 
 class _TooDeep(Exception):
-    pass
+    def __init__(self, line: int, path: tuple[PathPart, ...]) -> None:
+        self.line = line
+        self.path = path
+        super().__init__(line, path)
 
 
 def load_yaml(text: str, filename: str) -> tuple[Any, LineMap, Node | None]:
@@ -227,7 +230,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap, Node | None]:
     except _TooLarge as exc:
         raise ValidationError([Problem(filename, f"more than {MAX_NODES} values (aliases expand too far)")]) from exc
     except _TooDeep as exc:
-        raise ValidationError([Problem(filename, f"nested more than {MAX_DEPTH} levels deep")]) from exc
+        where = f"{filename}:{exc.line}: {format_path(exc.path[:MAX_DEPTH])}"
+        raise ValidationError([Problem(where, f"nested more than {MAX_DEPTH} levels deep")]) from exc
     if builder.problems:
         raise ValidationError(builder.problems)
     return value, builder.lines, node

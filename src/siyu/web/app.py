@@ -15,6 +15,8 @@ from pathlib import Path
 from types import ModuleType
 
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
@@ -54,7 +56,7 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
         title="siyu API",
         version=__version__,
         description=API_DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served below with the vendored Swagger UI: no CDN at run time
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -70,4 +72,15 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
     for router in _routers(console):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="siyu API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
     return app

@@ -48,5 +48,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     values["csrf_token"] = caller.csrf_token if caller is not None else ""
     values["t"] = lambda key, **kw: translate(locale, key, **kw)
     values["path"] = request.url.path
+    # where the language switch comes back to, search and filters included
+    values["here"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     response: HTMLResponse = templates.TemplateResponse(request, name, values, status_code=status)
     return response

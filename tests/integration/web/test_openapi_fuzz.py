@@ -44,7 +44,7 @@ def _run_operations(web: Web, username: str) -> list[str]:
 
         try:
             check()
-        except Exception as exc:  # noqa: BLE001  (collect every operation's failure, then report them all)
+        except Exception as exc:
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
     return failures
 
