@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from siyu.core.timeutil import from_us
-from siyu.services import accounts, audit
+from siyu.services import accounts, tokens
 from siyu.web.deps import SESSION_COOKIE, AnyUser, Db, NowUs, engine_of
 from siyu.web.params import RowId
 
@@ -96,29 +96,11 @@ def list_tokens(conn: Db, who: AnyUser) -> list[dict[str, Any]]:
 
 @router.post("/tokens", response_model=NewToken, status_code=201, summary="Make an API token for me")
 def make_token(body: TokenIn, conn: Db, who: AnyUser, now: NowUs) -> dict[str, Any]:
-    secret, token = accounts.create_token(conn, who.user, name=body.name, now_us=now)
-    audit.record(
-        conn,
-        actor=who.user,
-        action="token.create",
-        subject_type="user",
-        subject_id=who.user.username,
-        now_us=now,
-        detail={"token": token.prefix, "name": token.name},
-    )
+    secret, token = tokens.make(conn, who.user, name=body.name, now_us=now)
     return {**_token(token), "token": secret}
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of my API tokens")
 def revoke(token_id: RowId, conn: Db, who: AnyUser, now: NowUs) -> Response:
-    accounts.revoke_token(conn, who.user, token_id, now_us=now)
-    audit.record(
-        conn,
-        actor=who.user,
-        action="token.revoke",
-        subject_type="user",
-        subject_id=who.user.username,
-        now_us=now,
-        detail={"token_id": token_id},
-    )
+    tokens.revoke(conn, who.user, token_id, now_us=now)
     return Response(status_code=204)

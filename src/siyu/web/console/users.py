@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from siyu.core.errors import Problem, ValidationError
-from siyu.services import accounts, audit
+from siyu.services import accounts, audit, tokens
 from siyu.services import settings as brand_settings
 from siyu.services.accounts import LOCALES, Role, User
 from siyu.web.deps import Admin, AnyUser, Caller, Db, NowUs
@@ -271,31 +271,13 @@ def make_token(
     request: Request, conn: Db, who: AnyUser, now: NowUs, name: Annotated[str, Form(max_length=200)] = ""
 ) -> Response:
     try:
-        secret, token = accounts.create_token(conn, who.user, name=name, now_us=now)
+        secret, _ = tokens.make(conn, who.user, name=name, now_us=now)
     except ValidationError as exc:
         return _tokens_page(request, conn, who, problems=exc.problems, status=422)
-    audit.record(
-        conn,
-        actor=who.user,
-        action="token.create",
-        subject_type="user",
-        subject_id=who.user.username,
-        now_us=now,
-        detail={"token": token.prefix, "name": token.name},
-    )
     return _tokens_page(request, conn, who, secret=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_my_token(token_id: TokenId, conn: Db, who: AnyUser, now: NowUs) -> Response:
-    accounts.revoke_token(conn, who.user, token_id, now_us=now)
-    audit.record(
-        conn,
-        actor=who.user,
-        action="token.revoke",
-        subject_type="user",
-        subject_id=who.user.username,
-        now_us=now,
-        detail={"token_id": token_id},
-    )
+    tokens.revoke(conn, who.user, token_id, now_us=now)
     return RedirectResponse("/account/tokens?saved=revoked", status_code=303)
