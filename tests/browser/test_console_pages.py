@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-import httpx
+import httpx2 as httpx
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -50,7 +50,9 @@ def test_the_page_offers_the_upload_form_in_chinese(web: Web) -> None:
     assert page.status_code == 200
     assert "上传文件" in page.text and 'enctype="multipart/form-data"' in page.text
     assert '<option value="events"' in page.text and "还没有导入过文件" in page.text
-    english = web.console("operator").get("/imports", cookies={"siyu_lang": "en"})
+    client = web.console("operator")
+    client.cookies.set("siyu_lang", "en")
+    english = client.get("/imports")
     assert "Upload a file" in english.text
 
 
