@@ -96,7 +96,10 @@ def _targets(web: Web, staff_id: str) -> dict[int, str]:
         "FROM tasks t JOIN staff s ON s.id = t.executor_id "
         "LEFT JOIN customers c ON t.target_type = 'customer' AND c.id = t.target_id "
         "LEFT JOIN chat_groups g ON t.target_type = 'group' AND g.id = t.target_id "
-        "WHERE s.external_id = :staff"
+        "WHERE s.external_id = :staff "
+        # in due order: a recurring step has tomorrow's occurrence too, and the first match must be
+        # today's (without an order PostgreSQL returned them either way round)
+        "ORDER BY t.due_at, t.id"
     )
     with web.engine.connect() as conn:
         return {int(r[0]): f"{r[1]}/{r[2]} {r[3]}" for r in conn.execute(query, {"staff": staff_id})}
