@@ -7,10 +7,10 @@ the `X-CSRF-Token` header (htmx sends it on every request) or a `csrf_token` for
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Connection, Engine
@@ -39,7 +39,7 @@ def writer_of(request: Request) -> Engine:
     return engine
 
 
-def read_only_request(request: Request) -> None:
+async def read_only_request(request: Request) -> None:
     """Route dependency for a POST that only reads (validating or previewing a draft): its
     transaction begins as a reader, so it does not wait for, or hold, SQLite's write lock.
     Use as `@router.post(..., dependencies=[ReadOnly])`; route dependencies run first."""
@@ -72,7 +72,9 @@ def now_of(request: Request) -> datetime:
     return clock()
 
 
-def now_us(request: Request) -> int:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its thread
+# pool, a hop per dependency per request that cost about 0.1 ms each under load.
+async def now_us(request: Request) -> int:
     return to_us(now_of(request))
 
 
@@ -147,7 +149,11 @@ def optional_caller(
     return Caller(session.user, "session", session.csrf_token)
 
 
-def caller(found: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+async def caller(found: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+    return signed_in(found)
+
+
+def signed_in(found: Caller | None) -> Caller:
     if found is None:
         raise AuthError("sign in first (session cookie or Authorization: Bearer token)")
     if found.user.is_staff and found.user.staff_id is None:
@@ -156,11 +162,11 @@ def caller(found: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
     return found
 
 
-def require(*roles: Role) -> Callable[[Caller], Caller]:
+def require(*roles: Role) -> Callable[[Caller], Coroutine[Any, Any, Caller]]:
     """A dependency that lets only these roles through."""
     allowed = frozenset(roles)
 
-    def check(who: Annotated[Caller, Depends(caller)]) -> Caller:
+    async def check(who: Annotated[Caller, Depends(caller)]) -> Caller:
         if who.user.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise ForbiddenError(f"this needs the role {names}; you are {who.user.role.value}")
@@ -175,10 +181,10 @@ def standalone_caller(request: Request, now: NowUs, csrf: Annotated[str | None, 
     for a write lock the request's own transaction holds."""
     with writer_of(request).begin() as conn:
         found = optional_caller(request, conn, now, csrf)
-    return caller(found)
+    return signed_in(found)
 
 
-def standalone_operator(who: Annotated[Caller, Depends(standalone_caller)]) -> Caller:
+async def standalone_operator(who: Annotated[Caller, Depends(standalone_caller)]) -> Caller:
     if who.user.role not in (Role.admin, Role.operator):
         raise ForbiddenError(f"this needs the role admin, operator; you are {who.user.role.value}")
     return who
