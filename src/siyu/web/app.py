@@ -5,10 +5,8 @@ module-level `router` is included, in module-name order."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import pkgutil
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ from sqlalchemy.engine import Engine
 from siyu import __version__
 from siyu.web import api, console, errors
 from siyu.web.nul_guard import RefuseNul
+from siyu.web.write_queue import write_queue_for
 
 STATIC = Path(__file__).with_name("static")
 API_DESCRIPTION = """\
@@ -62,8 +61,7 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
     )
     app.state.engine = engine
     app.state.writer_engine = engine.execution_options(siyu_begin="IMMEDIATE")
-    # one writer at a time per process on SQLite (see deps.db); PostgreSQL writers run together
-    app.state.write_queue = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+    app.state.write_queue = write_queue_for(engine)  # see deps.db
     app.state.clock = clock or _clock
     errors.install(app)
     app.add_middleware(RefuseNul)

@@ -61,8 +61,7 @@ def db(request: Request) -> Iterator[Connection]:
         with engine_of(request).begin() as conn:
             yield conn
         return
-    # SQLite's busy handler sleeps in steps of up to 100 ms while another writer holds the lock;
-    # writers of this process queue on a lock of their own instead and start the moment it is free
+    # on SQLite, writers queue on a lock that wakes them the moment it is free (web/write_queue.py)
     with request.app.state.write_queue, writer_of(request).begin() as conn:
         yield conn
 
