@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.core.brand import BrandSettings
 from siyu.core.facts import Context
+from siyu.delivery.routing_state import Routing
 from siyu.services import settings as brand_settings
 from siyu.store.compile import SqlContext
 from siyu.store.tables import staff, staff_roles
@@ -47,6 +48,7 @@ class PlanContext:
     settings: BrandSettings
     directory: StaffDirectory
     dialect: str
+    routing: Routing = field(default_factory=Routing)  # where due tasks go (channels)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -58,4 +60,4 @@ class PlanContext:
 
     @classmethod
     def load(cls, conn: Connection, now_us: int) -> PlanContext:
-        return cls(now_us, brand_settings.load(conn), StaffDirectory.load(conn), conn.dialect.name)
+        return cls(now_us, brand_settings.load(conn), StaffDirectory.load(conn), conn.dialect.name, Routing.load(conn))

@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.core.render import MissingValueError
 from siyu.core.tasks import PLANNER, TaskStatus
+from siyu.delivery.enqueue import enqueue_due
 from siyu.engine.book import SopBook
 from siyu.engine.content import needs_of, render_content
 from siyu.engine.context import PlanContext
@@ -57,6 +58,7 @@ def fire_due(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -
     )
     in_batch: list[ColumnElement[bool]] = [tasks.c.id.in_(sa.select(chosen.c.id))]
     _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), in_batch, ctx)
+    enqueue_due(conn, in_batch, ctx.routing, now_us=ctx.now_us, zone=ctx.zone)
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {BATCH_TABLE}")
     return True
 

@@ -1,0 +1,1 @@
+"""Delivery: the outbox of tasks to hand to channels, and the dispatcher that works it."""

@@ -1,0 +1,166 @@
+"""What a delivery hands to its adapter, built once from the task (first attempt) and kept on
+the row as JSON, so that every retry sends exactly the same thing — which is what lets WeCom's
+duplicate check and the in-doubt search recognise a repeat."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.channels.base import Outgoing, Person, Purpose
+from siyu.core.tasks import TaskStatus
+from siyu.core.timeutil import from_us, local_day
+from siyu.store.tables import chat_groups, customer_attributes, customers, sops, staff, tasks
+
+REMIND_PREVIEW = 300  # characters of the script shown in a reminder
+
+
+def texts_of(content: Any) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """The script (text items joined) and the other items (materials) of a task's content."""
+    items = (content or {}).get("items", []) if isinstance(content, dict) else []
+    texts = [str(item["text"]) for item in items if isinstance(item, dict) and "text" in item]
+    materials = tuple(dict(item) for item in items if isinstance(item, dict) and "text" not in item)
+    return "\n\n".join(texts), materials
+
+
+def task_link(public_url: str, task_id: int) -> str | None:
+    if not public_url:
+        return None
+    return f"{public_url.rstrip('/')}/my/tasks#task-{task_id}"
+
+
+def _person(row: Any, attributes: dict[str, Any] | None = None) -> Person | None:
+    if row is None:
+        return None
+    return Person(row.external_id, row.name or "", attributes or {})
+
+
+def _attributes(conn: Connection, customer_id: int) -> dict[str, Any]:
+    a = customer_attributes
+    return {
+        row.key: row.value_text
+        for row in conn.execute(sa.select(a.c.key, a.c.value_text).where(a.c.customer_id == customer_id))
+    }
+
+
+def for_task(conn: Connection, delivery: Any, *, public_url: str) -> Outgoing | str:
+    """The Outgoing of a task's delivery, or why there is nothing to send (the task is no longer due)."""
+    task = conn.execute(
+        sa.select(tasks, sops.c.name.label("sop_name"))
+        .select_from(tasks.join(sops, sops.c.id == tasks.c.sop_id))
+        .where(tasks.c.id == delivery.task_id)
+    ).first()
+    if task is None:
+        return "任务已不存在 (the task no longer exists)"
+    if task.status != TaskStatus.due.value:
+        return f"任务已是 {task.status}，不再发送 (the task is {task.status}: nothing to send)"
+    purpose = Purpose(delivery.purpose)
+    if purpose is Purpose.send and task.mode != "auto":
+        return "任务已改为提醒 (the task became a reminder)"
+    executor = conn.execute(sa.select(staff).where(staff.c.id == task.executor_id)).first()
+    customer = group = None
+    attributes: dict[str, Any] = {}
+    if task.target_type == "customer":
+        customer = conn.execute(sa.select(customers).where(customers.c.id == task.target_id)).first()
+        if customer is not None:
+            attributes = _attributes(conn, task.target_id)
+    elif task.target_type == "group":
+        group = conn.execute(sa.select(chat_groups).where(chat_groups.c.id == task.target_id)).first()
+    script, materials = texts_of(task.content)
+    if purpose is Purpose.send:
+        return Outgoing(
+            key=delivery.key,
+            purpose=purpose,
+            channel=task.channel,
+            text=script,
+            task_id=task.id,
+            staff=_person(executor),
+            customer=_person(customer, attributes),
+            group=_person(group),
+            materials=materials,
+        )
+    whom = (customer.name or customer.external_id) if customer else (group.name or group.external_id) if group else ""
+    title = f"【{task.sop_name}】{whom}".strip()
+    preview = script if len(script) <= REMIND_PREVIEW else script[: REMIND_PREVIEW - 1] + "…"
+    notes = (task.content or {}).get("notes") if isinstance(task.content, dict) else None
+    body = "\n".join(part for part in (f"任务 #{task.id} · {task.channel}", preview, notes or "") if part)
+    return Outgoing(
+        key=delivery.key,
+        purpose=purpose,
+        channel=task.channel,
+        text=body,
+        task_id=task.id,
+        staff=_person(executor),
+        customer=_person(customer),
+        group=_person(group),
+        materials=materials,
+        link=task_link(public_url, task.id),
+        title=title,
+    )
+
+
+def for_digest(conn: Connection, delivery: Any, *, public_url: str, now_us: int, zone: ZoneInfo) -> Outgoing | str:
+    """A staff member's digest: their open tasks, overdue first, by SOP."""
+    reader = conn.execute(sa.select(staff).where(staff.c.id == delivery.staff_id)).first()
+    if reader is None:
+        return "员工已不存在 (the staff member no longer exists)"
+    day = local_day(now_us, zone)
+    open_due = [tasks.c.executor_id == reader.id, tasks.c.status == TaskStatus.due.value]
+    by_sop = conn.execute(
+        sa.select(sops.c.name, sa.func.count())
+        .select_from(tasks.join(sops, sops.c.id == tasks.c.sop_id))
+        .where(*open_due)
+        .group_by(sops.c.name)
+        .order_by(sa.func.count().desc(), sops.c.name)
+    ).all()
+    total = sum(int(count) for _name, count in by_sop)
+    if total == 0:
+        return "没有待办任务 (no open tasks)"
+    date_text = from_us(now_us, zone).date().isoformat()
+    lines = [f"{name} {count}" for name, count in by_sop[:8]]
+    if len(by_sop) > 8:
+        lines.append(f"… 另有 {len(by_sop) - 8} 个 SOP")
+    link = f"{public_url.rstrip('/')}/my/tasks" if public_url else None
+    return Outgoing(
+        key=delivery.key,
+        purpose=Purpose.digest,
+        channel="internal",
+        text="\n".join(lines),
+        staff=_person(reader),
+        link=link,
+        title=f"今日待办 {total} 项 · {date_text}",
+        extra={"open": total, "day": day, "by_sop": {str(name): int(count) for name, count in by_sop}},
+    )
+
+
+def to_json(item: Outgoing) -> dict[str, Any]:
+    """The row's payload: everything needed to send the same thing again."""
+    payload = item.as_payload()
+    if item.customer is not None:
+        payload["customer"]["attributes"] = dict(item.customer.attributes)
+    return payload
+
+
+def from_json(payload: dict[str, Any]) -> Outgoing:
+    def person(raw: Any) -> Person | None:
+        if not raw:
+            return None
+        return Person(str(raw["id"]), str(raw.get("name") or ""), dict(raw.get("attributes") or {}))
+
+    return Outgoing(
+        key=str(payload["key"]),
+        purpose=Purpose(payload["purpose"]),
+        channel=str(payload["channel"]),
+        text=str(payload["text"]),
+        task_id=payload.get("task"),
+        staff=person(payload.get("staff")),
+        customer=person(payload.get("customer")),
+        group=person(payload.get("group")),
+        materials=tuple(dict(m) for m in payload.get("materials") or ()),
+        link=payload.get("link"),
+        title=str(payload.get("title") or ""),
+        extra=dict(payload.get("extra") or {}),
+    )

@@ -1,0 +1,72 @@
+"""What happened to a task, as events analytics read: `task_sent` (a channel took it),
+`task_delivered` (the provider confirmed it reached the customer), `task_done` (a person did
+it), `task_replied` (the customer answered). Idempotent by id (`siyu:task:42:sent`), so a
+repeat of the same news stores nothing. Tasks whose target is a staff member (moments) have no
+customer or group to hang an event on and produce none."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from siyu.core.timeutil import local_day
+from siyu.store.tables import events, staff, tasks
+
+TYPES = {"sent": "task_sent", "delivered": "task_delivered", "done": "task_done", "replied": "task_replied"}
+
+
+def record(
+    conn: Connection,
+    task_id: int,
+    what: str,
+    *,
+    now_us: int,
+    zone: ZoneInfo,
+    at_us: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> bool:
+    """Store the event `what` (a TYPES key) of a task; returns whether it was new."""
+    row = conn.execute(
+        sa.select(
+            tasks.c.sop_id,
+            tasks.c.step_id,
+            tasks.c.target_type,
+            tasks.c.target_id,
+            tasks.c.channel,
+            tasks.c.mode,
+            tasks.c.variant,
+            staff.c.external_id.label("staff"),
+        )
+        .select_from(tasks.outerjoin(staff, staff.c.id == tasks.c.executor_id))
+        .where(tasks.c.id == task_id)
+    ).first()
+    if row is None or row.target_type not in ("customer", "group"):
+        return False
+    at = now_us if at_us is None else at_us
+    properties: dict[str, Any] = {
+        "task": task_id,
+        "sop": row.sop_id,
+        "step": row.step_id,
+        "channel": row.channel,
+        "mode": row.mode,
+        "staff": row.staff,
+    }
+    if row.variant is not None:
+        properties["variant"] = row.variant
+    properties.update(extra or {})
+    values = {
+        "external_id": f"siyu:task:{task_id}:{what}",
+        "type": TYPES[what],
+        "customer_id": row.target_id if row.target_type == "customer" else None,
+        "group_id": row.target_id if row.target_type == "group" else None,
+        "at": at,
+        "day": local_day(at, zone),
+        "properties": properties,
+    }
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(events).values(**values).on_conflict_do_nothing(index_elements=["external_id"])
+    return bool(conn.execute(statement).rowcount)

@@ -1,0 +1,156 @@
+"""Stored channel settings: one row per adapter (and the dispatcher's `delivery` row), with the
+secrets apart. Saving validates everything and changes nothing on a problem; a secret left out
+keeps its stored value, an empty string clears it; secrets are never read back out (`shown`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.channels.delivery_settings import DeliverySettings
+from siyu.channels.registry import DELIVERY, SETTINGS_MODELS
+from siyu.channels.settings import ChannelSettings
+from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.store.tables import channels
+
+ALWAYS_ON = frozenset({"inbox", DELIVERY})
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    name: str
+    enabled: bool
+    settings: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+    updated_at: int | None = None
+
+    def model(self) -> ChannelSettings:
+        """The validated settings object (secrets included)."""
+        return SETTINGS_MODELS[self.name].model_validate({**self.settings, **self.secrets})
+
+
+def _model_of(name: str) -> type[ChannelSettings]:
+    model = SETTINGS_MODELS.get(name)
+    if model is None:
+        raise NotFoundError(f"no channel named {name!r}: expected one of {', '.join(SETTINGS_MODELS)}")
+    return model
+
+
+def load(conn: Connection, name: str) -> ChannelConfig:
+    _model_of(name)
+    row = conn.execute(sa.select(channels).where(channels.c.name == name)).first()
+    if row is None:
+        return ChannelConfig(name, name in ALWAYS_ON)
+    return ChannelConfig(
+        name, bool(row.enabled) or name in ALWAYS_ON, dict(row.settings), dict(row.secrets), int(row.updated_at)
+    )
+
+
+def load_all(conn: Connection) -> dict[str, ChannelConfig]:
+    stored = {row.name: row for row in conn.execute(sa.select(channels))}
+    configs: dict[str, ChannelConfig] = {}
+    for name in SETTINGS_MODELS:
+        row = stored.get(name)
+        if row is None:
+            configs[name] = ChannelConfig(name, name in ALWAYS_ON)
+        else:
+            configs[name] = ChannelConfig(
+                name, bool(row.enabled) or name in ALWAYS_ON, dict(row.settings), dict(row.secrets), row.updated_at
+            )
+    return configs
+
+
+def delivery_settings(conn: Connection) -> DeliverySettings:
+    model = load(conn, DELIVERY).model()
+    assert isinstance(model, DeliverySettings)
+    return model
+
+
+def _problems(name: str, exc: pydantic.ValidationError) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in (name, *error["loc"]))
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown setting: expected one of {', '.join(sorted(SETTINGS_MODELS[name].model_fields))}"
+        problems.append(Problem(where, message))
+    return problems
+
+
+def save(
+    conn: Connection,
+    name: str,
+    *,
+    enabled: bool | None = None,
+    settings: dict[str, Any] | None = None,
+    secrets: dict[str, str | None] | None = None,
+    now_us: int,
+) -> ChannelConfig:
+    """Merge the given settings and secrets into the stored ones, validate the whole, store it.
+    `settings` replaces the keys it names; a secret given as None or left out is kept, "" clears it."""
+    model = _model_of(name)
+    current = load(conn, name)
+    secret_names = model.SECRETS
+    merged_settings = dict(current.settings)
+    problems: list[Problem] = []
+    for key, value in (settings or {}).items():
+        if key in secret_names:
+            problems.append(Problem(f"{name}.{key}", "a secret: send it under secrets, not settings"))
+        merged_settings[key] = value
+    merged_secrets = dict(current.secrets)
+    for key, secret in (secrets or {}).items():
+        if key not in secret_names:
+            problems.append(
+                Problem(
+                    f"{name}.{key}",
+                    f"not a secret of {name}: its secrets are {', '.join(sorted(secret_names)) or 'none'}",
+                )
+            )
+        elif secret is None:
+            continue
+        elif secret == "":
+            merged_secrets.pop(key, None)
+        else:
+            merged_secrets[key] = secret
+    if problems:
+        raise ValidationError(problems)
+    try:
+        validated = model.model_validate({**merged_settings, **merged_secrets})
+    except pydantic.ValidationError as exc:
+        raise ValidationError(_problems(name, exc)) from exc
+    dumped = validated.model_dump(mode="json")
+    clean_settings = {k: v for k, v in dumped.items() if k not in secret_names and k in merged_settings}
+    clean_secrets = {k: str(v) for k, v in dumped.items() if k in secret_names and k in merged_secrets}
+    turned_on = current.enabled if enabled is None else enabled
+    values = {
+        "enabled": turned_on or name in ALWAYS_ON,
+        "settings": clean_settings,
+        "secrets": clean_secrets,
+        "updated_at": now_us,
+    }
+    updated = conn.execute(sa.update(channels).where(channels.c.name == name).values(**values)).rowcount
+    if not updated:
+        conn.execute(sa.insert(channels).values(name=name, **values))
+    return load(conn, name)
+
+
+def shown(config: ChannelConfig) -> dict[str, Any]:
+    """What the API and console show: the settings with defaults filled in, and for each
+    secret only whether it is set."""
+    model = SETTINGS_MODELS[config.name]
+    defaults = {
+        key: info.get_default(call_default_factory=True)
+        for key, info in model.model_fields.items()
+        if key not in model.SECRETS
+    }
+    return {
+        "name": config.name,
+        "enabled": config.enabled,
+        "settings": {**defaults, **config.settings},
+        "secrets": {key: key in config.secrets for key in sorted(model.SECRETS)},
+        "updated_at": config.updated_at,
+    }

@@ -1,0 +1,53 @@
+"""Due tasks get their delivery rows in the planner's transaction, one per task and purpose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from siyu.engine.tick import tick
+from tests.integration.delivery.conftest import WEBHOOK
+from tests.support.brand import at, summary
+from tests.support.delivery import greet_brand, rows, task_of
+
+
+def test_without_channels_auto_tasks_become_reminders_and_nothing_is_queued(engine: Engine, tmp_path: Path) -> None:
+    greet_brand(engine, tmp_path, customers=2)
+    assert rows(engine) == []
+    hello = [r for r in summary(engine, sop="greet") if r[0] == "hello"]
+    assert [r[4] for r in hello] == ["due", "due"]
+    from tests.support.brand import task_rows
+
+    for task in task_rows(engine, sop="greet"):
+        if task["step"] == "hello":
+            stored = task_of(engine, task["id"])
+            assert stored.mode == "remind"
+            assert "no enabled adapter can send private" in stored.reason
+
+
+def test_with_a_webhook_each_due_task_gets_one_delivery(engine: Engine, tmp_path: Path) -> None:
+    greet_brand(engine, tmp_path, customers=3, channels_on=WEBHOOK)
+    made = rows(engine)
+    assert sorted((r.purpose, r.adapter, r.status) for r in made) == sorted(
+        [("send", "webhook", "queued")] * 3 + [("remind", "webhook", "queued")] * 3
+    )
+    assert all(r.key == f"task:{r.task_id}:{r.purpose}" for r in made)
+    for r in made:
+        task = task_of(engine, r.task_id)
+        assert task.mode == ("auto" if r.purpose == "send" else "remind")
+        assert r.staff_id == task.executor_id
+    # ticking again (the same moment, and later) makes no second row
+    tick(engine, at("2026-11-20 11:00"))
+    tick(engine, at("2026-11-20 11:30"))
+    assert len(rows(engine)) == 6
+
+
+def test_an_override_naming_a_disabled_adapter_reminds_with_that_reason(engine: Engine, tmp_path: Path) -> None:
+    on = {**WEBHOOK, "delivery": {"settings": {"digest_time": "", "routes": {"private": "wecom"}}}}
+    greet_brand(engine, tmp_path, customers=1, channels_on=on)
+    made = rows(engine)
+    assert [(r.purpose, r.adapter) for r in made] == [("remind", "webhook"), ("remind", "webhook")]
+    hello = task_of(engine, min(r.task_id for r in made))
+    assert hello.mode == "remind"
+    assert "adapter wecom is not enabled" in hello.reason
