@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.tasks import TaskStatus, change_refused
 from siyu.core.timeutil import from_us, to_us
+from siyu.delivery import task_events
 from siyu.services import settings as brand_settings
 from siyu.store.tables import chat_groups, customers, staff, task_changes, tasks
 
@@ -127,6 +128,9 @@ def set_status(
     conn.execute(
         sa.insert(task_changes).values(task_id=task_id, at=now_us, status=wanted.value, actor=actor, reason=reason)
     )
+    if wanted is TaskStatus.done:
+        zone = brand_settings.load(conn).zone
+        task_events.record(conn, task_id, "done", now_us=now_us, zone=zone, extra={"by": actor})
     return get_task(conn, task_id)
 
 
