@@ -1,0 +1,408 @@
+"""The WeCom adapter: customer and group sends as mass-send tasks (群发), moments (朋友圈) as moment
+tasks, staff reminders and digests as app messages.
+
+A mass send or moment is a task the staff member confirms in their WeCom client: `send` returns
+WeCom's reference undelivered and `poll` asks whether it went out. An app message is delivered
+when WeCom takes it; WeCom's duplicate check (same content to the same person within four
+hours is dropped) makes sending it again after an unknown outcome safe.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from siyu.channels.base import DeliveryError, DeliveryState, Outgoing, Person, Progress, Purpose, Receipt
+from siyu.channels.wecom.client import WeComClient
+from siyu.channels.wecom.config import WeComSettings
+from siyu.channels.wecom.errors import classify
+
+MASS_SEND_CHANNELS = frozenset({"private", "group"})
+TEXTCARD_TITLE_BYTES = 128
+TEXTCARD_DESCRIPTION_BYTES = 512
+TEXT_MESSAGE_BYTES = 2048
+DUPLICATE_CHECK_S = 14400  # WeCom's longest duplicate-check window
+FIND_LEEWAY_S = 60  # WeCom's clock and ours may differ; look this far before the attempt
+LIST_SPAN_S = 28 * 86400  # WeCom's lists take at most a month between start and end
+MAX_PAGES = 1000
+ELLIPSIS = "…"
+MOMENT_JOB = "moment-job:"
+MOMENT = "moment:"
+DEFAULT_TITLES = {Purpose.remind: "任务提醒", Purpose.digest: "今日任务"}
+
+_ADD_MSG_TEMPLATE = "/cgi-bin/externalcontact/add_msg_template"
+_GROUPMSG_LIST = "/cgi-bin/externalcontact/get_groupmsg_list_v2"
+_GROUPMSG_SEND_RESULT = "/cgi-bin/externalcontact/get_groupmsg_send_result"
+_ADD_MOMENT_TASK = "/cgi-bin/externalcontact/add_moment_task"
+_MOMENT_TASK_RESULT = "/cgi-bin/externalcontact/get_moment_task_result"
+_MOMENT_LIST = "/cgi-bin/externalcontact/get_moment_list"
+_MESSAGE_SEND = "/cgi-bin/message/send"
+
+
+class WeComAdapter:
+    name = "wecom"
+
+    def __init__(self, settings: WeComSettings, *, client: WeComClient, wall: Callable[[], float] = time.time) -> None:
+        self._settings = settings
+        self._client = client
+        self._wall = wall
+
+    def send(self, item: Outgoing) -> Receipt:
+        if item.purpose in DEFAULT_TITLES:
+            return self._notify(item)
+        if item.channel in MASS_SEND_CHANNELS:
+            return self._mass_send(item)
+        if item.channel == "moments":
+            return self._post_moment(item)
+        raise DeliveryError(f"WeCom cannot send channel {item.channel}", permanent=True, code="wecom:channel")
+
+    def find(self, item: Outgoing, *, since_s: int) -> Receipt | None:
+        if item.purpose is not Purpose.send:
+            return None  # app messages: WeCom's duplicate check drops a repeat
+        if item.channel in MASS_SEND_CHANNELS:
+            return self._find_mass_send(item, since_s)
+        if item.channel == "moments":
+            return self._find_moment(item, since_s)
+        return None  # send refuses these channels before calling WeCom
+
+    def poll(self, item: Outgoing, receipt: Receipt) -> Progress:
+        if item.purpose is not Purpose.send:
+            return Progress(DeliveryState.delivered)
+        if not receipt.ref:
+            raise DeliveryError(f"{item.key}: the receipt has no WeCom reference to ask about", permanent=True)
+        if item.channel in MASS_SEND_CHANNELS:
+            return self._mass_send_progress(item, receipt.ref)
+        if item.channel == "moments":
+            return self._moment_progress(item, receipt.ref)
+        raise DeliveryError(f"WeCom cannot send channel {item.channel}", permanent=True, code="wecom:channel")
+
+    def close(self) -> None:
+        self._client.close()
+
+    # mass sends (private and group)
+
+    def _mass_send(self, item: Outgoing) -> Receipt:
+        target = _target(item)
+        content = _content(item, moments=False)
+        body: dict[str, Any] = {"chat_type": target.chat_type, "sender": target.sender, "allow_select": False}
+        body["external_userid" if target.chat_type == "single" else "chat_id_list"] = [target.recipient]
+        body.update(content.body())
+        answer = self._client.call("contact", "POST", _ADD_MSG_TEMPLATE, body=body)
+        if target.recipient in _strings(answer.get("fail_list")):
+            raise DeliveryError(
+                f"{target.recipient} is not this staff member's contact (不是成员 {target.sender} 的客户): "
+                "WeCom made no message for them",
+                permanent=True,
+                code="wecom:fail_list",
+            )
+        return Receipt(ref=_reference(answer, "msgid", _ADD_MSG_TEMPLATE), delivered=False)
+
+    def _find_mass_send(self, item: Outgoing, since_s: int) -> Receipt | None:
+        target = _target(item)
+        text = _text(item)
+        start, end = self._window(since_s)
+        query = {
+            "chat_type": target.chat_type,
+            "creator": target.sender,
+            "start_time": start,
+            "end_time": end,
+            "filter_type": 2,  # enterprise and personal
+            "limit": 100,
+        }
+        for message in self._pages(_GROUPMSG_LIST, query, "group_msg_list"):
+            msgid = message.get("msgid")
+            if not isinstance(msgid, str) or not msgid or _text_content(message) != text:
+                continue
+            if self._send_result_of(msgid, target) is not None:
+                return Receipt(ref=msgid)
+        return None
+
+    def _mass_send_progress(self, item: Outgoing, msgid: str) -> Progress:
+        target = _target(item)
+        entry = self._send_result_of(msgid, target)
+        if entry is None:
+            return Progress(
+                DeliveryState.failed,
+                reason=f"WeCom's send result of {msgid} does not list {target.recipient}",
+                code="wecom:missing",
+            )
+        status = entry.get("status")
+        if status == 0:
+            return Progress(DeliveryState.pending)
+        if status == 1:
+            return Progress(DeliveryState.delivered)
+        if status == 2:
+            return Progress(
+                DeliveryState.failed,
+                reason="客户不是好友导致发送失败 (the customer is not the staff member's friend)",
+                code="wecom:status2",
+            )
+        if status == 3:
+            return Progress(
+                DeliveryState.failed,
+                reason="客户本月已收到群发上限 (the customer already had this month's mass sends)",
+                code="wecom:status3",
+                over_allowance=True,
+            )
+        raise DeliveryError(
+            f"WeCom's send result of {msgid} has an unknown status {status!r} for {target.recipient}",
+            permanent=False,
+            code="wecom:bad_answer",
+        )
+
+    def _send_result_of(self, msgid: str, target: _Target) -> Mapping[str, Any] | None:
+        query = {"msgid": msgid, "userid": target.sender, "limit": 1000}
+        for entry in self._pages(_GROUPMSG_SEND_RESULT, query, "send_list"):
+            if entry.get(target.field) == target.recipient:
+                return entry
+        return None
+
+    # moments
+
+    def _post_moment(self, item: Outgoing) -> Receipt:
+        staff = _staff(item)
+        body = _content(item, moments=True).body()
+        body["visible_range"] = {"sender_list": {"user_list": [staff]}}
+        answer = self._client.call("contact", "POST", _ADD_MOMENT_TASK, body=body)
+        return Receipt(ref=MOMENT_JOB + _reference(answer, "jobid", _ADD_MOMENT_TASK), delivered=False)
+
+    def _find_moment(self, item: Outgoing, since_s: int) -> Receipt | None:
+        staff = _staff(item)
+        text = _text(item)
+        start, end = self._window(since_s)
+        query = {"creator": staff, "start_time": start, "end_time": end, "filter_type": 2, "limit": 20}
+        for moment in self._pages(_MOMENT_LIST, query, "moment_list"):
+            moment_id = moment.get("moment_id")
+            if isinstance(moment_id, str) and moment_id and _text_content(moment) == text:
+                return Receipt(ref=MOMENT + moment_id)
+        return None
+
+    def _moment_progress(self, item: Outgoing, ref: str) -> Progress:
+        if ref.startswith(MOMENT):
+            return Progress(DeliveryState.delivered)  # found in the moment list: it exists
+        if not ref.startswith(MOMENT_JOB):
+            raise DeliveryError(f"{item.key}: {ref!r} is not a WeCom moment reference", permanent=True)
+        jobid = ref.removeprefix(MOMENT_JOB)
+        answer = self._client.call("contact", "GET", _MOMENT_TASK_RESULT, params={"jobid": jobid})
+        status = answer.get("status")
+        if status in {1, 2}:
+            return Progress(DeliveryState.pending)
+        if status != 3:
+            raise DeliveryError(
+                f"WeCom's moment task {jobid} has an unknown status {status!r}",
+                permanent=False,
+                code="wecom:bad_answer",
+            )
+        result = _mapping(answer.get("result"))
+        invalid = _strings(_mapping(result.get("invalid_sender_list")).get("user_list"))
+        if _staff(item) in invalid:
+            return Progress(
+                DeliveryState.failed,
+                reason="成员不能发表这条朋友圈 (the staff member may not post this moment)",
+                code="wecom:invalid_sender",
+            )
+        errcode = result.get("errcode", 0)
+        if isinstance(errcode, int) and errcode != 0:
+            error = classify(errcode, str(result.get("errmsg", "")))
+            return Progress(DeliveryState.failed, reason=error.message, code=error.code)
+        return Progress(DeliveryState.delivered)
+
+    # reminders and digests (app messages to staff)
+
+    def _notify(self, item: Outgoing) -> Receipt:
+        staff = _staff(item)
+        if not item.title and not item.text:
+            raise DeliveryError(f"{item.key}: the reminder has neither a title nor a text", permanent=True)
+        body: dict[str, Any] = {
+            "touser": staff,
+            "agentid": self._settings.agent_id,
+            "enable_duplicate_check": 1,
+            "duplicate_check_interval": DUPLICATE_CHECK_S,
+        }
+        url = item.link or self._settings.public_url
+        if url:
+            title = item.title or DEFAULT_TITLES[item.purpose]
+            body["msgtype"] = "textcard"
+            body["textcard"] = {
+                "title": truncate_utf8(title, TEXTCARD_TITLE_BYTES),
+                "description": truncate_utf8(item.text or title, TEXTCARD_DESCRIPTION_BYTES),
+                "url": url,
+                "btntxt": "详情",
+            }
+        else:
+            body["msgtype"] = "text"
+            content = "\n".join(part for part in (item.title, item.text) if part)
+            body["text"] = {"content": truncate_utf8(content, TEXT_MESSAGE_BYTES)}
+        answer = self._client.call("agent", "POST", _MESSAGE_SEND, body=body)
+        for field, code, what in (
+            ("invaliduser", "wecom:invaliduser", "is not a WeCom member of this corp (成员不存在)"),
+            ("unlicenseduser", "wecom:unlicensed", "has no WeCom licence (成员未激活许可)"),
+        ):
+            if staff in str(answer.get(field) or "").split("|"):
+                raise DeliveryError(f"staff member {staff} {what}", permanent=True, code=code)
+        msgid = answer.get("msgid")
+        return Receipt(ref=msgid if isinstance(msgid, str) and msgid else None, delivered=True)
+
+    # shared
+
+    def _window(self, since_s: int) -> tuple[int, int]:
+        start = since_s - FIND_LEEWAY_S
+        end = min(int(self._wall()), start + LIST_SPAN_S)
+        return start, max(start, end)
+
+    def _pages(self, path: str, query: Mapping[str, Any], key: str) -> Iterator[Mapping[str, Any]]:
+        cursor = ""
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            answer = self._client.call("contact", "POST", path, body={**query, "cursor": cursor})
+            rows = answer.get(key) or []
+            if not isinstance(rows, list):
+                raise DeliveryError(f"WeCom's {path} answer has a {key} that is not a list", permanent=False)
+            yield from (row for row in rows if isinstance(row, Mapping))
+            cursor = str(answer.get("next_cursor") or "")
+            if not cursor:
+                return
+            if cursor in seen:
+                raise DeliveryError(f"WeCom's {path} answered the cursor {cursor!r} twice", permanent=False)
+            seen.add(cursor)
+        raise DeliveryError(f"WeCom's {path} had more than {MAX_PAGES} pages", permanent=False)
+
+
+@dataclass(frozen=True)
+class _Target:
+    chat_type: str  # single | group
+    sender: str
+    recipient: str
+    field: str  # the recipient's field in a send result: external_userid | chat_id
+
+
+def _target(item: Outgoing) -> _Target:
+    sender = _staff(item)
+    if item.channel == "private":
+        return _Target("single", sender, _id_of(item.customer, item, "customer"), "external_userid")
+    return _Target("group", sender, _id_of(item.group, item, "group"), "chat_id")
+
+
+def _staff(item: Outgoing) -> str:
+    return _id_of(item.staff, item, "staff member")
+
+
+def _id_of(person: Person | None, item: Outgoing, role: str) -> str:
+    if person is None or not person.external_id:
+        raise DeliveryError(
+            f"{item.key}: a WeCom {item.channel} {item.purpose.value} needs the {role}'s WeCom id",
+            permanent=True,
+            code="wecom:recipient",
+        )
+    return person.external_id
+
+
+@dataclass(frozen=True)
+class _Content:
+    text: str
+    attachments: tuple[dict[str, Any], ...]
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        if self.text:
+            body["text"] = {"content": self.text}
+        if self.attachments:
+            body["attachments"] = list(self.attachments)
+        return body
+
+
+def _content(item: Outgoing, *, moments: bool) -> _Content:
+    attachments = tuple(
+        _attachment(kind, fields, index=index, moments=moments)
+        for index, (kind, fields) in enumerate(_materials(item))
+        if kind != "text"
+    )
+    text = _text(item)
+    if not text and not attachments:
+        raise DeliveryError(f"{item.key}: nothing to send (no text, no materials)", permanent=True, code="wecom:empty")
+    return _Content(text, attachments)
+
+
+def _text(item: Outgoing) -> str:
+    """The text WeCom receives: the item's text, then each text material on its own line."""
+    parts = [item.text]
+    for kind, fields in _materials(item):
+        if kind == "text":
+            parts.append(str(fields.get("text") or fields.get("content") or ""))
+    return "\n".join(part for part in parts if part)
+
+
+def _materials(item: Outgoing) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each material as (type, fields). Two shapes are read: {"type": "image", "media_id": …} and a
+    rendered content item as stored on a task ({"image": "assets/qr.png"}, {"link": {"title": …}})."""
+    for index, material in enumerate(item.materials):
+        if "type" in material:
+            yield str(material["type"]), material
+        elif len(material) == 1:
+            ((kind, value),) = material.items()
+            if isinstance(value, Mapping):
+                yield kind, value
+            else:
+                yield kind, {"text" if kind == "text" else "path": value}
+        else:
+            raise _bad_material(index, "", f"is not a WeCom material: {sorted(material)}")
+
+
+def _attachment(kind: str, fields: Mapping[str, Any], *, index: int, moments: bool) -> dict[str, Any]:
+    def required(*names: str) -> dict[str, Any]:
+        missing = [name for name in names if not fields.get(name)]
+        if missing:
+            what = f"{kind} {fields.get('path') or fields.get('title') or ''}".strip()
+            hint = ": upload it to WeCom first" if "media_id" in missing or "pic_media_id" in missing else ""
+            raise _bad_material(index, what, f"has no {', '.join(missing)}{hint}")
+        return {name: fields[name] for name in names}
+
+    if kind in {"image", "video"} or (kind == "file" and not moments):
+        return {"msgtype": kind, kind: required("media_id")}
+    if kind == "link":
+        link = required("title", "url")
+        optional = ("media_id",) if moments else ("picurl", "desc")
+        link.update({name: fields[name] for name in optional if fields.get(name)})
+        return {"msgtype": "link", "link": link}
+    if kind == "miniprogram" and not moments:
+        return {"msgtype": "miniprogram", "miniprogram": required("title", "pic_media_id", "appid", "page")}
+    where = "a moment" if moments else "a WeCom mass send"
+    raise _bad_material(index, kind, f"cannot be sent in {where}")
+
+
+def _bad_material(index: int, what: str, problem: str) -> DeliveryError:
+    label = f"material {index + 1}" + (f" ({what})" if what else "")
+    return DeliveryError(f"{label} {problem}", permanent=True, code="wecom:material")
+
+
+def _text_content(row: Mapping[str, Any]) -> str:
+    return str(_mapping(row.get("text")).get("content") or "")
+
+
+def _reference(answer: Mapping[str, Any], field: str, path: str) -> str:
+    value = answer.get(field)
+    if not isinstance(value, str) or not value:
+        # WeCom said ok without saying what it made: it may have made it
+        raise DeliveryError(
+            f"WeCom's answer to {path} has no {field}", permanent=False, in_doubt=True, code="wecom:bad_answer"
+        )
+    return value
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _strings(value: object) -> list[str]:
+    return [entry for entry in value if isinstance(entry, str)] if isinstance(value, list) else []
+
+
+def truncate_utf8(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-8 bytes on a character boundary, ending in "…" when cut."""
+    encoded = text.encode()
+    if len(encoded) <= limit:
+        return text
+    room = max(0, limit - len(ELLIPSIS.encode()))
+    return encoded[:room].decode("utf-8", errors="ignore") + ELLIPSIS
