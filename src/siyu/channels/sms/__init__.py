@@ -1,0 +1,1 @@
+"""SMS through a webhook-style provider (or a small relay in front of Aliyun / Tencent SMS)."""
