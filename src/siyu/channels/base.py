@@ -96,7 +96,9 @@ class DeliveryError(Exception):
     """The provider did not take the message. `permanent`: trying again cannot help (a bad
     recipient, a refused permission). `in_doubt`: the request may have arrived (a timeout after
     sending) — the next attempt first asks the provider (`find`). `retry_after_s`: the provider
-    asked for a pause (rate limit)."""
+    asked for a pause (rate limit). `remind_instead`: the channel cannot send this one, but a
+    person can (WeCom's monthly allowance is used up, a material WeCom does not have): the task
+    goes back to the staff member as a reminder, with the reason."""
 
     def __init__(
         self,
@@ -107,6 +109,7 @@ class DeliveryError(Exception):
         in_doubt: bool = False,
         retry_after_s: float | None = None,
         over_allowance: bool = False,
+        remind_instead: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -115,6 +118,7 @@ class DeliveryError(Exception):
         self.in_doubt = in_doubt
         self.retry_after_s = retry_after_s
         self.over_allowance = over_allowance
+        self.remind_instead = remind_instead or over_allowance
 
 
 class Adapter(Protocol):

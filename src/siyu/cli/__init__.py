@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from siyu.cli import audience, db, demo, imports, plan, settings, sop, tasks, web  # noqa: F401  (registers commands)
+from siyu.cli import (  # noqa: F401  (registers commands)
+    audience,
+    channels,
+    db,
+    demo,
+    imports,
+    plan,
+    settings,
+    sop,
+    tasks,
+    web,
+)
 from siyu.cli.app import app
 
 

@@ -71,7 +71,7 @@ def after_attempt(
         values = {**error_values, "status": "failed", "in_doubt": False}
         if purpose is not Purpose.send:
             return Decision(values)
-        effect = TaskEffect.to_remind if result.over_allowance else TaskEffect.failed
+        effect = TaskEffect.to_remind if result.remind_instead else TaskEffect.failed
         return Decision(values, effect, reason=result.message)
     in_doubt = result.in_doubt or still_in_doubt
     if attempts >= policy.max_attempts:

@@ -374,7 +374,13 @@ def _attachment(kind: str, fields: Mapping[str, Any], *, index: int, moments: bo
 
 def _bad_material(index: int, what: str, problem: str) -> DeliveryError:
     label = f"material {index + 1}" + (f" ({what})" if what else "")
-    return DeliveryError(f"{label} {problem}", permanent=True, code="wecom:material")
+    # a person can still send it by hand: the task goes back to the staff member as a reminder
+    return DeliveryError(
+        f"{label} {problem}（改为提醒员工手动发送 / the staff member is reminded to send it）",
+        permanent=True,
+        code="wecom:material",
+        remind_instead=True,
+    )
 
 
 def _text_content(row: Mapping[str, Any]) -> str:

@@ -12,7 +12,9 @@ DEFAULT_BASE_URL = "https://qyapi.weixin.qq.com"
 
 
 class WeComSettings(ChannelSettings):
-    SECRETS: ClassVar[frozenset[str]] = frozenset({"contact_secret", "agent_secret", "callback_token", "callback_aes_key"})
+    SECRETS: ClassVar[frozenset[str]] = frozenset(
+        {"contact_secret", "agent_secret", "callback_token", "callback_aes_key"}
+    )
 
     corp_id: str = Field("", max_length=64, description="企业ID (My Company → Company Info)")
     agent_id: int | None = Field(None, ge=0, description="the self-built app's AgentId (staff reminders)")
