@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
+from collections.abc import Callable
 from types import FrameType
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.engine import Engine
 
 from siyu.cli.app import (
     FormatOption,
@@ -67,13 +70,20 @@ def worker(
     interval: Annotated[float, typer.Option("--interval", help="Seconds between ticks.")] = 60.0,
     once: Annotated[bool, typer.Option("--once", help="Run one tick and exit.")] = False,
     now: NowOption = None,
+    dispatch: Annotated[
+        bool, typer.Option("--dispatch/--no-dispatch", help="Also hand due deliveries to their channels.")
+    ] = True,
 ) -> None:
-    """Run ticks in a loop until SIGTERM or SIGINT (each step commits; a stop waits for it)."""
+    """Run ticks in a loop until SIGTERM or SIGINT (each step commits; a stop waits for it),
+    and the dispatcher beside them (unless --no-dispatch, --once or --now)."""
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     db = engine()
     fixed = parse_now(now) if now is not None else None
+    dispatching = None
+    if dispatch and not once and fixed is None:
+        dispatching = start_dispatcher(db, lambda: stop.requested)
     while not stop.requested:
         moment = fixed or parse_now(None)
         started = time.monotonic()
@@ -84,7 +94,30 @@ def worker(
         deadline = time.monotonic() + interval
         while not stop.requested and time.monotonic() < deadline:
             time.sleep(min(0.2, interval))
+    if dispatching is not None:
+        dispatching.join(timeout=60)
     err.print("worker stopped")
+
+
+def start_dispatcher(db: Engine, should_stop: Callable[[], bool]) -> threading.Thread:
+    """The dispatcher in a thread of this process, until `should_stop()`."""
+    from siyu.delivery.dispatcher import Dispatcher
+
+    def loop() -> None:
+        dispatcher = Dispatcher(db)
+        try:
+            while not should_stop():
+                try:
+                    dispatcher.run(should_stop)
+                except Exception as exc:  # a database hiccup must not end delivery for good
+                    err.print(f"dispatcher round failed: {exc}", style="bold red", markup=False)
+                    time.sleep(2)
+        finally:
+            dispatcher.close()
+
+    thread = threading.Thread(target=loop, name="siyu-dispatcher", daemon=True)
+    thread.start()
+    return thread
 
 
 @app.command("simulate")

@@ -42,7 +42,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     with_worker: Annotated[
-        bool, typer.Option("--worker/--no-worker", help="Also run the planner worker in this process.")
+        bool, typer.Option("--worker/--no-worker", help="Also run the planner worker and the dispatcher in this process.")
     ] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between worker ticks.")] = 60.0,
     workers: Annotated[
@@ -68,10 +68,13 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"console: http://{shown}:{port}/   API docs: http://{shown}:{port}/docs", markup=False)
     stop = threading.Event()
-    worker = None
+    worker = dispatching = None
     if with_worker:
+        from siyu.cli.plan import start_dispatcher
+
         worker = threading.Thread(target=_worker_loop, args=(stop, interval), name="siyu-worker", daemon=True)
         worker.start()
+        dispatching = start_dispatcher(db, stop.is_set)
     try:
         if workers == 1:
             uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
@@ -88,8 +91,9 @@ def serve(
             )
     finally:
         stop.set()
-        if worker is not None:
-            worker.join(timeout=30)
+        for thread in (worker, dispatching):
+            if thread is not None:
+                thread.join(timeout=30)
 
 
 def _print_demo_logins() -> None:
