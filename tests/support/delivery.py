@@ -86,3 +86,20 @@ def task_of(engine: Engine, task_id: int) -> Any:
 
 
 __all__ = ["at", "greet_brand", "rows", "set_channels", "task_of", "to_us"]
+
+
+def wecom_on(base_url: str, *, timeout_s: float = 5.0, delivery: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Channel settings that send through a FakeWeCom at `base_url` (its default credentials)."""
+    return {
+        "wecom": {
+            "settings": {
+                "corp_id": "ww-fake-corp",
+                "agent_id": 1000002,
+                "base_url": base_url,
+                "timeout_s": timeout_s,
+                "calls_per_minute": 100_000,
+            },
+            "secrets": {"contact_secret": "fake-contact-secret", "agent_secret": "fake-agent-secret"},
+        },
+        "delivery": {"settings": {"digest_time": "", **(delivery or {})}},
+    }

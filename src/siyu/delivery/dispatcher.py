@@ -127,9 +127,12 @@ class Dispatcher:
             settings = channels.delivery_settings(conn)
             zone = brand_settings.load(conn).zone
             routing = Routing.load(conn)
-            report.counts["digests"] += enqueue_digests(conn, settings, routing, now_us=now, zone=zone)
+            digests = enqueue_digests(conn, settings, routing, now_us=now, zone=zone)
+            if digests:
+                report.counts["digests"] += digests
             rows = claim(conn, owner=self.owner, now_us=now, lease_us=int(settings.lease_s * US), limit=self.batch)
-            report.counts["claimed"] += len(rows)
+            if rows:
+                report.counts["claimed"] += len(rows)
             works: list[Work] = []
             for row in rows:
                 prepared = self._prepare(conn, row, settings, routing, now_us=now, zone=zone)

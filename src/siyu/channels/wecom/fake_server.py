@@ -143,14 +143,17 @@ class FakeWeCom:
         timeout_s: float = 0.0,
         timeout_after_effect_rate: float = 0.0,
         paths: Iterable[str] | None = None,
+        errcodes: Iterable[int] = (-1, 45009),
     ) -> None:
-        """Seeded random faults on `paths` (None: every WeCom path); all rates 0 turn them off."""
+        """Seeded random faults on `paths` (None: every WeCom path); all rates 0 turn them off.
+        A failed call answers one of `errcodes`."""
         chaos = Chaos(
             fail_rate=fail_rate,
             timeout_rate=timeout_rate,
             timeout_s=timeout_s,
             timeout_after_effect_rate=timeout_after_effect_rate,
             paths=None if paths is None else frozenset(paths),
+            errcodes=tuple(errcodes),
         )
         self.state.set_chaos(chaos, seed=seed)
 

@@ -92,6 +92,7 @@ class Chaos:
     timeout_s: float = 0.0
     timeout_after_effect_rate: float = 0.0
     paths: frozenset[str] | None = None
+    errcodes: tuple[int, ...] = (-1, 45009)  # what a failed call answers (45009 makes siyu pause 60 s)
 
     def __post_init__(self) -> None:
         rates = {"fail_rate": self.fail_rate, "timeout_rate": self.timeout_rate}
@@ -101,6 +102,8 @@ class Chaos:
                 raise ValueError(f"chaos: {name} must be between 0 and 1, not {rate}")
         if sum(rates.values()) > 1:
             raise ValueError(f"chaos: the rates add up to more than 1 ({sum(rates.values())})")
+        if not self.errcodes:
+            raise ValueError("chaos: errcodes must name at least one errcode")
         if not 0 <= self.timeout_s <= 600:
             raise ValueError(f"chaos: timeout_s must be between 0 and 600, not {self.timeout_s}")
         unknown = (self.paths or frozenset()) - ENDPOINTS.keys()
@@ -114,7 +117,7 @@ class Chaos:
             return None
         roll = rng.random()
         if roll < self.fail_rate:
-            errcode = rng.choice((-1, 45009))
+            errcode = rng.choice(self.errcodes)
             return Plan(answer=error(errcode, f"fake chaos: transient failure {errcode}"))
         roll -= self.fail_rate
         if roll < self.timeout_rate:

@@ -1,0 +1,99 @@
+"""The fault test: dispatcher processes are SIGKILLed at random moments, again and again, while
+the fake WeCom fails, times out before acting and — the hard case — acts and then times out.
+Afterwards every auto task was sent exactly once (the fake's own records) and every remind
+task notified exactly once, and nothing is left undelivered."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from siyu.channels.wecom.fake_server import FakeWeCom
+from siyu.store.tables import deliveries
+from tests.support.delivery import greet_brand, rows, task_of, wecom_on
+
+CUSTOMERS = 30
+KILLS = 12
+SEED = int(os.environ.get("SIYU_FAULT_SEED", "20261122"))  # another seed: another run of faults
+
+
+def _dispatcher(url: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "siyu", "--db", url, "dispatch", "--idle", "0.05", "--batch", "4", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _unfinished(engine: Engine) -> int:
+    with engine.begin() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(deliveries).where(deliveries.c.status.in_(("queued", "sent")))
+            ).scalar_one()
+        )
+
+
+def test_sigkilled_dispatchers_deliver_everything_exactly_once(engine: Engine, tmp_path: Path) -> None:
+    rng = random.Random(SEED)
+    with FakeWeCom() as fake:
+        delivery = {"lease_s": 1, "retry_base_s": 0.05, "retry_cap_s": 0.3, "max_attempts": 100, "poll_every_s": 1}
+        greet_brand(
+            engine, tmp_path, customers=CUSTOMERS, channels_on=wecom_on(fake.base_url, timeout_s=0.3, delivery=delivery)
+        )
+        assert _unfinished(engine) == 2 * CUSTOMERS
+        # -1 (busy) and 6000 (conflict) are retried at once; 45009 (rate limit) would pause 60 s
+        chaos = {"fail_rate": 0.15, "timeout_rate": 0.1, "timeout_s": 0.6, "timeout_after_effect_rate": 0.15}
+        fake.set_chaos(seed=SEED, errcodes=(-1, 6000), **chaos)
+        url = engine.url.render_as_string(hide_password=False)
+        for _ in range(KILLS):
+            worker = _dispatcher(url)
+            time.sleep(rng.uniform(1.2, 3.5))  # `siyu` starts in ~1.2 s: the kills land mid-dispatch
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+        in_doubt_after_kills = sum(1 for r in rows(engine) if r.in_doubt or r.attempt_started_at is not None)
+        fake.set_chaos(seed=SEED)  # calm: let the last worker finish
+        worker = _dispatcher(url)
+        drain_started = time.monotonic()
+        left_after_kills = _unfinished(engine)
+        try:
+            deadline = time.monotonic() + 60
+            while _unfinished(engine) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+        drain_s = time.monotonic() - drain_started
+        stored = rows(engine)
+        mass = fake.mass_sends()
+        apps = fake.app_messages()
+        searches = fake.calls()["/cgi-bin/externalcontact/get_groupmsg_list_v2"]
+
+    assert {r.status for r in stored} == {"delivered"}, Counter(r.status for r in stored)
+    # every auto task exactly once, by WeCom's own count
+    sends_per_customer = Counter(recipient for m in mass for recipient in m["recipients"])
+    assert sends_per_customer == {f"c{n}": 1 for n in range(1, CUSTOMERS + 1)}
+    # every remind task notified exactly once (WeCom's duplicate check dropped the repeats)
+    reminded = Counter(int(found) for a in apps for found in re.findall(r"任务 #(\d+)", str(a["content"])))
+    remind_tasks = {r.task_id for r in stored if r.purpose == "remind"}
+    assert reminded == dict.fromkeys(remind_tasks, 1)
+    for r in stored:
+        if r.purpose == "send":
+            assert task_of(engine, r.task_id).status == "sent"
+    # the hard cases really happened: retries, and attempts whose outcome had to be looked up
+    assert sum(r.attempts for r in stored if r.purpose == "send") > CUSTOMERS
+    assert searches > 0
+    assert left_after_kills < 2 * CUSTOMERS  # the killed workers were dispatching, not just starting
+    print(
+        f"kills={KILLS} in_doubt={in_doubt_after_kills} left={left_after_kills} drain={drain_s:.1f}s searches={searches}"
+    )
