@@ -42,7 +42,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     with_worker: Annotated[
-        bool, typer.Option("--worker/--no-worker", help="Also run the planner worker and the dispatcher in this process.")
+        bool, typer.Option("--worker/--no-worker", help="Also run the planner worker and the dispatcher here.")
     ] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between worker ticks.")] = 60.0,
     workers: Annotated[

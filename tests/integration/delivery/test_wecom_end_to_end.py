@@ -67,7 +67,7 @@ def test_an_expired_token_is_refreshed_without_a_lost_or_double_send(
         assert fake.calls()["/cgi-bin/gettoken"] >= 3  # contact + agent tokens, then a refresh
 
 
-def test_the_monthly_allowance_turns_further_sends_into_reminders(engine: Engine, tmp_path: Path, clock: Clock) -> None:
+def test_the_monthly_allowance_turns_further_sends_into_reminders(engine: Engine, tmp_path: Path) -> None:
     with FakeWeCom() as fake:
         on = wecom_on(fake.base_url)
         on["wecom"]["settings"]["monthly_mass_sends"] = 0
