@@ -168,3 +168,21 @@ def generate(
     out.print(summary_table(run))
     if keep:
         out.print(f"files: {directory}", markup=False, highlight=False)
+
+
+@demo_app.command("wecom")
+@handles_errors
+def demo_wecom(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The fake WeCom's port on 127.0.0.1.")] = 8001,
+    public_url: Annotated[
+        str, typer.Option("--public-url", help="The console's address, for the links in reminders.")
+    ] = "http://127.0.0.1:8000",
+    force: Annotated[bool, typer.Option("--force", help="Replace a real WeCom configuration too.")] = False,
+) -> None:
+    """Send through a local fake WeCom (no credentials needed): `siyu serve --fake-wecom` runs it."""
+    from siyu.core.timeutil import to_us
+    from siyu.services.demo_wecom import use_fake
+
+    with engine().begin() as conn:
+        use_fake(conn, port=port, public_url=public_url, now_us=to_us(parse_now(None)), force=force)
+    out.print(f"WeCom → a local fake at http://127.0.0.1:{port} (start it with `siyu serve --fake-wecom`)")

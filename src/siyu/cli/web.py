@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -16,6 +16,11 @@ from siyu.core.timeutil import to_us
 from siyu.services import accounts, audit
 from siyu.services.accounts import Role
 from siyu.services.demo_users import ensure_demo_users
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from siyu.channels.wecom.fake_server import FakeWeCom
 
 user_app = typer.Typer(help="Console users (admin, operator, staff).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -45,6 +50,12 @@ def serve(
         bool, typer.Option("--worker/--no-worker", help="Also run the planner worker and the dispatcher here.")
     ] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between worker ticks.")] = 60.0,
+    fake_wecom: Annotated[
+        bool,
+        typer.Option(
+            "--fake-wecom", help="Run the local fake WeCom the WeCom channel points at (see `siyu demo wecom`)."
+        ),
+    ] = False,
     workers: Annotated[
         int,
         typer.Option(
@@ -67,6 +78,7 @@ def serve(
         _print_demo_logins()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"console: http://{shown}:{port}/   API docs: http://{shown}:{port}/docs", markup=False)
+    fake = _start_fake_wecom(db) if fake_wecom else None
     stop = threading.Event()
     worker = dispatching = None
     if with_worker:
@@ -94,6 +106,25 @@ def serve(
         for thread in (worker, dispatching):
             if thread is not None:
                 thread.join(timeout=30)
+        if fake is not None:
+            fake.stop()
+
+
+def _start_fake_wecom(db: Engine) -> FakeWeCom | None:
+    """The fake WeCom on the address the WeCom channel points at, if it points at a local one."""
+    from siyu.channels.wecom.fake_server import FakeWeCom
+    from siyu.services.demo_wecom import fake_address
+
+    with db.begin() as conn:
+        address = fake_address(conn)
+    if address is None:
+        err.print("--fake-wecom: the WeCom channel is not pointed at a local fake (siyu demo wecom): not started")
+        return None
+    # the staff member "confirms" each mass send a minute later, as a person would in WeCom
+    fake = FakeWeCom(host=address.host, port=address.port, auto_confirm_after_s=60.0)
+    base = fake.start()
+    out.print(f"WeCom: a local fake at {base} (calls and messages: {base}/fake/records)", markup=False)
+    return fake
 
 
 def _print_demo_logins() -> None:
