@@ -9,7 +9,8 @@ Customer contact (Event=change_external_contact, 客户联系变更回调):
 - edit_external_contact → no event; the customer is listed as touched;
 - transfer_fail → no event.
 Customer groups (Event=change_external_chat, 客户群变更): create → group_created; update with
-add_member / del_member → one group_joined / group_left per member; dismiss → group_dismissed.
+add_member / del_member → one group_joined / group_left per customer (staff_joined_group /
+staff_left_group for a staff member); dismiss → group_dismissed.
 Anything else is `ignored`, with the reason.
 
 Each event's id is built from the callback's own fields, so WeCom's retries of one callback
@@ -39,6 +40,9 @@ FRIEND_DELETED = "friend_deleted"
 GROUP_CREATED = "group_created"
 GROUP_JOINED = "group_joined"
 GROUP_LEFT = "group_left"
+# a staff member joining or leaving is not a member joining: group SOPs `on: member_joined` must not greet staff
+STAFF_JOINED = "staff_joined_group"
+STAFF_LEFT = "staff_left_group"
 GROUP_DISMISSED = "group_dismissed"
 
 JOIN_VIA = {0: "invitation", 3: "qr_code"}  # JoinScene: invited by a member (directly or by link); the group QR code
@@ -262,10 +266,11 @@ def _member_events(
     for member in members:
         customer = member if _is_customer(member, staff_ids) else None
         properties = props if customer else {**props, "staff": member}
+        staff_type = STAFF_JOINED if type_ == GROUP_JOINED else STAFF_LEFT
         yield _event(
             kind=f"chat_{detail}",
             parts=(chat, member, created),
-            type_=type_,
+            type_=type_ if customer else staff_type,
             at=at,
             customer=customer,
             group=chat,

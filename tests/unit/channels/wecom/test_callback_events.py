@@ -184,10 +184,10 @@ def test_dismiss_is_group_dismissed() -> None:
     assert event["id"] == f"wecom:chat_dismiss:{CHAT}:{CREATED}"
 
 
-def test_add_member_is_one_group_joined_per_member() -> None:
+def test_add_member_is_one_event_per_member_staff_apart() -> None:
     wm = "wmAJ2GCAAAXtWyujaWJHDDGi0mACH71w"
     result = outcome(chat("update", members("add_member", [CUSTOMER, "lisi", wm], "<JoinScene>3</JoinScene>")))
-    assert [e["type"] for e in result.events] == ["group_joined"] * 3
+    assert [e["type"] for e in result.events] == ["group_joined", "staff_joined_group", "group_joined"]
     assert [e["customer"] for e in result.events] == [CUSTOMER, None, wm]
     assert [e["group"] for e in result.events] == [CHAT] * 3
     assert [e["id"] for e in result.events] == [
@@ -219,9 +219,9 @@ def test_known_staff_ids_are_staff_even_when_they_look_external() -> None:
     assert result.customers == ({"id": CUSTOMER},)
 
 
-def test_del_member_is_one_group_left_per_member() -> None:
+def test_del_member_is_one_event_per_member_staff_apart() -> None:
     result = outcome(chat("update", members("del_member", [CUSTOMER, "lisi"], "<QuitScene>1</QuitScene>")))
-    assert [e["type"] for e in result.events] == ["group_left", "group_left"]
+    assert [e["type"] for e in result.events] == ["group_left", "staff_left_group"]
     assert [e["id"] for e in result.events] == [
         f"wecom:chat_del_member:{CHAT}:{CUSTOMER}:{CREATED}",
         f"wecom:chat_del_member:{CHAT}:lisi:{CREATED}",
