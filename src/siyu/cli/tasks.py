@@ -13,6 +13,7 @@ from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, han
 from siyu.core.schedule import local_instant
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_day_number, local_day, to_us
+from siyu.services import deliveries as delivery_service
 from siyu.services import settings as brand_settings
 from siyu.services import tasks as task_service
 
@@ -121,7 +122,9 @@ def show(task_id: int, now: NowOption = None) -> None:
     with engine().begin() as conn:
         task = task_service.get_task(conn, task_id)
         overdue = task["status"] in ("pending", "due") and task_service.due_us(task) < now_us
-        print_json({**task, "overdue": overdue, "history": task_service.history(conn, task_id)})
+        history = task_service.history(conn, task_id)
+        sent = delivery_service.of_task(conn, task_id)
+        print_json({**task, "overdue": overdue, "history": history, "deliveries": sent})
 
 
 @tasks_app.command("done")

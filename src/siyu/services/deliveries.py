@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.timeutil import from_us
+from siyu.services import settings as brand_settings
 from siyu.store.tables import customers, deliveries, staff, tasks
 
 D = deliveries
@@ -145,3 +146,10 @@ def retry_all_dead(conn: Connection, *, adapter: str | None = None, now_us: int)
             )
         ).rowcount
     )
+
+
+def of_task(conn: Connection, task_id: int) -> list[dict[str, Any]]:
+    """A task's deliveries (its send, its reminder), oldest first."""
+    zone = brand_settings.load(conn).zone
+    rows = conn.execute(_query().where(D.c.task_id == task_id).order_by(D.c.id))
+    return [as_dict(row, zone) for row in rows]

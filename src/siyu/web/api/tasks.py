@@ -15,6 +15,7 @@ from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.services import audit
+from siyu.services import deliveries as delivery_service
 from siyu.services import settings as brand_settings
 from siyu.services import tasks as task_service
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
@@ -50,6 +51,9 @@ class TaskPage(BaseModel):
 
 class TaskDetail(TaskOut):
     history: list[dict[str, Any]]
+    deliveries: list[dict[str, Any]] = Field(
+        description="What channels did with it: the send (auto), the reminder (remind), with status and errors"
+    )
     overdue: bool
 
 
@@ -66,7 +70,12 @@ def _visible(conn: Any, who: Caller, task_id: int) -> dict[str, Any]:
 
 def _detail(conn: Any, task: dict[str, Any], now: int) -> dict[str, Any]:
     overdue = task["status"] == TaskStatus.due.value and task_service.due_us(task) < now
-    return {**task, "history": task_service.history(conn, task["id"]), "overdue": overdue}
+    return {
+        **task,
+        "history": task_service.history(conn, task["id"]),
+        "deliveries": delivery_service.of_task(conn, task["id"]),
+        "overdue": overdue,
+    }
 
 
 @router.get("/tasks", response_model=TaskPage, summary="List tasks")
