@@ -29,7 +29,7 @@ def texts_of(content: Any) -> tuple[str, tuple[dict[str, Any], ...]]:
 def task_link(public_url: str, task_id: int) -> str | None:
     if not public_url:
         return None
-    return f"{public_url.rstrip('/')}/my/tasks#task-{task_id}"
+    return f"{public_url.rstrip('/')}/my/tasks/{task_id}"
 
 
 def _person(row: Any, attributes: dict[str, Any] | None = None) -> Person | None:

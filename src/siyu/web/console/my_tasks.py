@@ -29,6 +29,7 @@ from siyu.services import settings as brand_settings
 from siyu.services import tasks as task_service
 from siyu.store.tables import chat_groups, customers, sops, tasks
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
+from siyu.web.params import BigRowId
 from siyu.web.templating import render
 
 router = APIRouter()
@@ -346,6 +347,15 @@ def my_tasks(
         return render(request, "my_tasks/_list.html", context)
     context["counts"] = _counts(conn, staff_id, day)
     return render(request, "my_tasks/page.html", context)
+
+
+@router.get("/my/tasks/{task_id}", response_class=HTMLResponse)
+def one_task(request: Request, task_id: BigRowId, conn: Db, who: AnyUser, now: NowUs) -> Response:
+    """One task on its own page: where a WeCom reminder's link lands (sign-in comes back here)."""
+    staff_id = _own_staff(who, task_id)
+    day = Day.of(conn, now)
+    card = _own_card(conn, staff_id, task_id, day)
+    return render(request, "my_tasks/one.html", {"caller": who, "card": card, "day": day})
 
 
 def _answer(
