@@ -68,5 +68,11 @@ def record(
         "properties": properties,
     }
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(events).values(**values).on_conflict_do_nothing(index_elements=["external_id"])
-    return bool(conn.execute(statement).rowcount)
+    # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for this insert
+    statement = (
+        dialect.insert(events)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["external_id"])
+        .returning(events.c.id)
+    )
+    return conn.execute(statement).first() is not None

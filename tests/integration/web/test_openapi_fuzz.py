@@ -13,6 +13,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from siyu.core.timeutil import to_us
+from siyu.services import channels
 from tests.support.web import Web
 
 EXAMPLES_PER_OPERATION = 25
@@ -20,7 +22,24 @@ EXAMPLES_PER_OPERATION = 25
 EXCLUDED = [status_code_conformance]
 
 
+def _configure_inbound_channels(web: Web) -> None:
+    """Inbound endpoints answer 503 until their channel is configured: configure them, so that
+    fuzzed requests reach the signature and body checks (WeCom's documented sample values)."""
+    with web.engine.begin() as conn:
+        now = to_us(web.now)
+        wecom = {"callback_token": "QDG6eK", "callback_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"}
+        channels.save(conn, "wecom", enabled=True, settings={"corp_id": "wx5823bf96d3bd56c7"}, secrets=wecom, now_us=now)
+        channels.save(conn, "webhook", secrets={"inbound_secret": "fuzz-inbound-secret-0123"}, now_us=now)
+
+
+def _not_configured(response: object) -> bool:
+    """503 naming a missing setting is the designed answer (an admin's fuzzed PUT may switch a channel off)."""
+    status = getattr(response, "status_code", 0)
+    return bool(status == 503 and response.json()["error"]["code"] == "not_configured")  # type: ignore[attr-defined]
+
+
 def _run_operations(web: Web, username: str) -> list[str]:
+    _configure_inbound_channels(web)
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", web.app)
     headers = {"Authorization": f"Bearer {web.tokens[username]}"}
     failures: list[str] = []
@@ -36,7 +55,9 @@ def _run_operations(web: Web, username: str) -> list[str]:
         @given(case=operation.as_strategy())
         def check(case: Case) -> None:
             response = case.call(headers=headers)
-            assert response.status_code < 500, f"{case.method} {case.formatted_path} → {response.status_code}"
+            assert response.status_code < 500 or _not_configured(response), (
+                f"{case.method} {case.formatted_path} → {response.status_code}"
+            )
             if response.status_code < 300:
                 case.validate_response(
                     response, checks=[content_type_conformance, response_schema_conformance], excluded_checks=EXCLUDED
