@@ -163,6 +163,8 @@ def test_every_operator_page_renders_without_errors(live: Live, page: Page, shot
         (f"/customers/{customer_id}", customer_name),
         ("/imports", "导入数据"),
         ("/settings", "品牌设置"),
+        ("/deliveries", "投递记录"),
+        ("/deliveries?status=dead", "死信"),
         ("/account/tokens", "我的 API 令牌"),
     ]
     for path, heading in pages:
@@ -177,7 +179,12 @@ def test_admin_users_page_renders_without_errors(live: Live, page: Page, shot: S
     watch = Watch(page)
     login(page, "admin", "siyu-admin-demo")
     _no_errors(page, watch, "signing in")
-    for path, heading in (("/", "工作台"), ("/users", "用户"), ("/users/operator", "operator")):
+    for path, heading in (
+        ("/", "工作台"),
+        ("/users", "用户"),
+        ("/users/operator", "operator"),
+        ("/channels", "渠道设置"),
+    ):
         timings.append(_visit(live, page, watch, shot, who="admin", path=path, heading=heading))
     expect(page.locator('nav a[href="/users"]')).to_be_visible()
 
