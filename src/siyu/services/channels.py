@@ -9,6 +9,7 @@ from typing import Any
 
 import pydantic
 import sqlalchemy as sa
+from pydantic_core import to_jsonable_python
 from sqlalchemy.engine import Connection
 
 from siyu.channels.delivery_settings import DeliverySettings
@@ -114,6 +115,8 @@ def save(
             continue
         elif secret == "":
             merged_secrets.pop(key, None)
+        elif not secret.strip():
+            problems.append(Problem(f"{name}.{key}", 'only spaces: give the secret, or "" to clear it'))
         else:
             merged_secrets[key] = secret
     if problems:
@@ -143,7 +146,7 @@ def shown(config: ChannelConfig) -> dict[str, Any]:
     secret only whether it is set."""
     model = SETTINGS_MODELS[config.name]
     defaults = {
-        key: info.get_default(call_default_factory=True)
+        key: to_jsonable_python(info.get_default(call_default_factory=True))
         for key, info in model.model_fields.items()
         if key not in model.SECRETS
     }

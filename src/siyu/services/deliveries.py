@@ -70,7 +70,10 @@ def _query() -> sa.Select[Any]:
     )
 
 
-def list_deliveries(conn: Connection, where: DeliveryFilter, zone: ZoneInfo) -> list[dict[str, Any]]:
+def list_deliveries(
+    conn: Connection, where: DeliveryFilter, zone: ZoneInfo, *, now_us: int | None = None
+) -> list[dict[str, Any]]:
+    """`now_us`: rows whose lease has run out by then (a dead worker's) are not shown as sending."""
     problems = []
     if where.status is not None and where.status not in STATUSES:
         problems.append(Problem("status", f"expected one of {', '.join(STATUSES)}, got {where.status!r}"))
@@ -86,14 +89,14 @@ def list_deliveries(conn: Connection, where: DeliveryFilter, zone: ZoneInfo) -> 
     if where.task_id is not None:
         query = query.where(D.c.task_id == where.task_id)
     query = query.order_by(D.c.id.desc()).limit(where.limit).offset(where.offset)
-    return [as_dict(row, zone) for row in conn.execute(query)]
+    return [as_dict(row, zone, now_us=now_us) for row in conn.execute(query)]
 
 
-def get_delivery(conn: Connection, delivery_id: int, zone: ZoneInfo) -> dict[str, Any]:
+def get_delivery(conn: Connection, delivery_id: int, zone: ZoneInfo, *, now_us: int | None = None) -> dict[str, Any]:
     row = conn.execute(_query().where(D.c.id == delivery_id)).first()
     if row is None:
         raise NotFoundError(f"no delivery {delivery_id}")
-    result = as_dict(row, zone)
+    result = as_dict(row, zone, now_us=now_us)
     result["payload"] = row.payload
     return result
 

@@ -98,6 +98,7 @@ def retry_dead(conn: Connection, user: User, adapter: str | None, now: int) -> i
 def list_deliveries(
     conn: Db,
     who: Operator,
+    now: NowUs,
     at: PagingQuery,
     status: Annotated[
         DeliveryStatus | None, Query(description="Only deliveries in this state (dead: dead letters)")
@@ -109,7 +110,7 @@ def list_deliveries(
     where = DeliveryFilter(
         status=status, adapter=adapter, purpose=purpose, task_id=task, limit=at.fetch, offset=at.offset
     )
-    return page(delivery_service.list_deliveries(conn, where, brand_settings.load(conn).zone), at)
+    return page(delivery_service.list_deliveries(conn, where, brand_settings.load(conn).zone, now_us=now), at)
 
 
 @router.get(
@@ -138,8 +139,8 @@ def retry_dead_letters(
 
 
 @router.get("/deliveries/{delivery_id}", response_model=DeliveryDetail, summary="One delivery, with its payload")
-def get_delivery(delivery_id: BigRowId, conn: Db, who: Operator) -> dict[str, Any]:
-    return delivery_service.get_delivery(conn, delivery_id, brand_settings.load(conn).zone)
+def get_delivery(delivery_id: BigRowId, conn: Db, who: Operator, now: NowUs) -> dict[str, Any]:
+    return delivery_service.get_delivery(conn, delivery_id, brand_settings.load(conn).zone, now_us=now)
 
 
 @router.post(
@@ -150,4 +151,4 @@ def get_delivery(delivery_id: BigRowId, conn: Db, who: Operator) -> dict[str, An
 )
 def retry_delivery(delivery_id: BigRowId, conn: Db, who: Operator, now: NowUs) -> dict[str, Any]:
     retry_one(conn, who.user, delivery_id, now)
-    return delivery_service.get_delivery(conn, delivery_id, brand_settings.load(conn).zone)
+    return delivery_service.get_delivery(conn, delivery_id, brand_settings.load(conn).zone, now_us=now)

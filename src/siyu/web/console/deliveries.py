@@ -67,6 +67,7 @@ def deliveries_page(
     request: Request,
     conn: Db,
     who: Operator,
+    now: NowUs,
     status: Choice = "",
     adapter: Choice = "",
     purpose: Choice = "",
@@ -81,7 +82,7 @@ def deliveries_page(
         limit=PAGE_SIZE + 1,
         offset=offset,
     )
-    rows = delivery_service.list_deliveries(conn, where, brand_settings.load(conn).zone)
+    rows = delivery_service.list_deliveries(conn, where, brand_settings.load(conn).zone, now_us=now)
     filters = {"status": status, "adapter": adapter, "purpose": purpose}
     dead_here = sum(by_status.get("dead", 0) for name, by_status in counts.items() if not adapter or name == adapter)
     context = {
@@ -129,9 +130,10 @@ def retry_delivery(
     try:
         retry_one(conn, who.user, delivery_id, now)
     except ValidationError as exc:
-        row = delivery_service.get_delivery(conn, delivery_id, zone)
+        row = delivery_service.get_delivery(conn, delivery_id, zone, now_us=now)
         return _row(request, who, row, note=None, problem="; ".join(p.message for p in exc.problems))
-    return _row(request, who, delivery_service.get_delivery(conn, delivery_id, zone), note="requeued", problem=None)
+    requeued = delivery_service.get_delivery(conn, delivery_id, zone, now_us=now)
+    return _row(request, who, requeued, note="requeued", problem=None)
 
 
 @router.post("/deliveries/retry-dead", response_class=HTMLResponse)
