@@ -1,9 +1,15 @@
 """What a delivery hands to its adapter, built once from the task (first attempt) and kept on
 the row as JSON, so that every retry sends exactly the same thing — which is what lets WeCom's
-duplicate check and the in-doubt search recognise a repeat."""
+duplicate check and the in-doubt search recognise a repeat.
+
+An image, file or video material names a file beside the SOP file it came from. A send's
+material gets that file's absolute path (`local_path`) so the adapter can upload it; one that
+cannot be found keeps the reason (`unresolved`) for the reminder it then becomes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,9 +19,13 @@ from sqlalchemy.engine import Connection
 from siyu.channels.base import Outgoing, Person, Purpose
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, local_day
-from siyu.store.tables import chat_groups, customer_attributes, customers, sops, staff, tasks
+from siyu.store.tables import chat_groups, customer_attributes, customers, sop_versions, sops, staff, tasks
 
 REMIND_PREVIEW = 300  # characters of the script shown in a reminder
+FILE_MATERIALS = ("image", "file", "video")
+LOCAL_PATH = "local_path"  # a file material's absolute path, inside the SOP's folder
+UNRESOLVED = "unresolved"  # why a file material has no local_path
+OUTSIDE = "outside the SOP's folder"
 
 
 def texts_of(content: Any) -> tuple[str, tuple[dict[str, Any], ...]]:
@@ -24,6 +34,55 @@ def texts_of(content: Any) -> tuple[str, tuple[dict[str, Any], ...]]:
     texts = [str(item["text"]) for item in items if isinstance(item, dict) and "text" in item]
     materials = tuple(dict(item) for item in items if isinstance(item, dict) and "text" not in item)
     return "\n\n".join(texts), materials
+
+
+def resolve_materials(materials: Iterable[dict[str, Any]], source_file: str | None) -> tuple[dict[str, Any], ...]:
+    """The materials with each image, file or video path found in the folder of the SOP file
+    (`source_file`): `local_path` when the file is there, `unresolved` (why not) otherwise.
+    Nothing outside that folder's tree is ever named: absolute paths and `..` are refused, and
+    so is a path that leads out through a symbolic link."""
+    folder = _sop_folder(source_file)
+    resolved = []
+    for material in materials:
+        found = dict(material)
+        kinds = [kind for kind in FILE_MATERIALS if isinstance(found.get(kind), str)]
+        if len(kinds) == 1 and LOCAL_PATH not in found:
+            path, reason = _find(found[kinds[0]], folder, source_file)
+            found.pop(UNRESOLVED, None)
+            found.update({LOCAL_PATH: path} if path else {UNRESOLVED: reason})
+        resolved.append(found)
+    return tuple(resolved)
+
+
+def _sop_folder(source_file: str | None) -> Path | None:
+    if not source_file or not PurePath(source_file).is_absolute():
+        return None  # applied from text (the console, stdin): no folder to look in
+    folder = Path(source_file).parent.resolve()
+    return folder if folder.is_dir() else None
+
+
+def _find(name: str, folder: Path | None, source_file: str | None) -> tuple[str | None, str]:
+    """(the absolute path, "") of a material file, or (None, why it is not there)."""
+    if name.startswith(("http://", "https://")):
+        return None, f"{name} is a web address, not a file beside the SOP"
+    if not name.strip():
+        return None, "the material names no file"
+    if (
+        PurePosixPath(name).is_absolute()
+        or PureWindowsPath(name).is_absolute()
+        or PureWindowsPath(name).drive
+        or ".." in PurePosixPath(name.replace("\\", "/")).parts
+    ):
+        return None, f"{name} is {OUTSIDE}"
+    if folder is None:
+        source = f"its source is {source_file!r}, not a file in a folder siyu can read" if source_file else "no source"
+        return None, f"{name} cannot be found: the SOP was not applied from a file ({source})"
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        return None, f"{name} is {OUTSIDE} (it leads to {path})"
+    if not path.is_file():
+        return None, f"{name} is missing: no file {path}"
+    return str(path), ""
 
 
 def task_link(public_url: str, task_id: int) -> str | None:
@@ -48,9 +107,10 @@ def _attributes(conn: Connection, customer_id: int) -> dict[str, Any]:
 
 def for_task(conn: Connection, delivery: Any, *, public_url: str) -> Outgoing | str:
     """The Outgoing of a task's delivery, or why there is nothing to send (the task is no longer due)."""
+    version = sa.and_(sop_versions.c.sop_id == tasks.c.sop_id, sop_versions.c.version == tasks.c.sop_version)
     task = conn.execute(
-        sa.select(tasks, sops.c.name.label("sop_name"))
-        .select_from(tasks.join(sops, sops.c.id == tasks.c.sop_id))
+        sa.select(tasks, sops.c.name.label("sop_name"), sop_versions.c.source_file)
+        .select_from(tasks.join(sops, sops.c.id == tasks.c.sop_id).outerjoin(sop_versions, version))
         .where(tasks.c.id == delivery.task_id)
     ).first()
     if task is None:
@@ -80,7 +140,7 @@ def for_task(conn: Connection, delivery: Any, *, public_url: str) -> Outgoing | 
             staff=_person(executor),
             customer=_person(customer, attributes),
             group=_person(group),
-            materials=materials,
+            materials=resolve_materials(materials, task.source_file),
         )
     whom = (customer.name or customer.external_id) if customer else (group.name or group.external_id) if group else ""
     title = f"【{task.sop_name}】{whom}".strip()

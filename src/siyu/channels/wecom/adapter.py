@@ -5,6 +5,9 @@ A mass send or moment is a task the staff member confirms in their WeCom client:
 WeCom's reference undelivered and `poll` asks whether it went out. An app message is delivered
 when WeCom takes it; WeCom's duplicate check (same content to the same person within four
 hours is dropped) makes sending it again after an unknown outcome safe.
+
+An image, file or video material with a `local_path` (compose.py found it beside the SOP) is
+uploaded first (media.py) and sent by the media_id WeCom gave it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from siyu.channels.base import DeliveryError, DeliveryState, Outgoing, Person, P
 from siyu.channels.wecom.client import WeComClient
 from siyu.channels.wecom.config import WeComSettings
 from siyu.channels.wecom.errors import classify
+from siyu.channels.wecom.media import CheckedFile, MaterialProblem, MediaUploads
 
 MASS_SEND_CHANNELS = frozenset({"private", "group"})
 TEXTCARD_TITLE_BYTES = 128
@@ -30,6 +34,10 @@ MAX_PAGES = 1000
 ELLIPSIS = "…"
 MOMENT_JOB = "moment-job:"
 MOMENT = "moment:"
+LOCAL_PATH = "local_path"  # set by compose.resolve_materials
+UNRESOLVED = "unresolved"
+MATERIAL_NOTES = frozenset({LOCAL_PATH, UNRESOLVED})
+INVALID_MEDIA_ID = "wecom:40007"
 DEFAULT_TITLES = {Purpose.remind: "任务提醒", Purpose.digest: "今日任务"}
 
 _ADD_MSG_TEMPLATE = "/cgi-bin/externalcontact/add_msg_template"
@@ -44,10 +52,18 @@ _MESSAGE_SEND = "/cgi-bin/message/send"
 class WeComAdapter:
     name = "wecom"
 
-    def __init__(self, settings: WeComSettings, *, client: WeComClient, wall: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        settings: WeComSettings,
+        *,
+        client: WeComClient,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._settings = settings
         self._client = client
         self._wall = wall
+        self._media = MediaUploads(client, monotonic=monotonic)
 
     def send(self, item: Outgoing) -> Receipt:
         if item.purpose in DEFAULT_TITLES:
@@ -85,11 +101,11 @@ class WeComAdapter:
 
     def _mass_send(self, item: Outgoing) -> Receipt:
         target = _target(item)
-        content = _content(item, moments=False)
+        content = self._content(item, moments=False)
         body: dict[str, Any] = {"chat_type": target.chat_type, "sender": target.sender, "allow_select": False}
         body["external_userid" if target.chat_type == "single" else "chat_id_list"] = [target.recipient]
         body.update(content.body())
-        answer = self._client.call("contact", "POST", _ADD_MSG_TEMPLATE, body=body)
+        answer = self._call_with_uploads(_ADD_MSG_TEMPLATE, body, content)
         if target.recipient in _strings(answer.get("fail_list")):
             raise DeliveryError(
                 f"{target.recipient} is not this staff member's contact (不是成员 {target.sender} 的客户): "
@@ -163,9 +179,10 @@ class WeComAdapter:
 
     def _post_moment(self, item: Outgoing) -> Receipt:
         staff = _staff(item)
-        body = _content(item, moments=True).body()
+        content = self._content(item, moments=True)
+        body = content.body()
         body["visible_range"] = {"sender_list": {"user_list": [staff]}}
-        answer = self._client.call("contact", "POST", _ADD_MOMENT_TASK, body=body)
+        answer = self._call_with_uploads(_ADD_MOMENT_TASK, body, content)
         return Receipt(ref=MOMENT_JOB + _reference(answer, "jobid", _ADD_MOMENT_TASK), delivered=False)
 
     def _find_moment(self, item: Outgoing, since_s: int) -> Receipt | None:
@@ -245,6 +262,45 @@ class WeComAdapter:
         msgid = answer.get("msgid")
         return Receipt(ref=msgid if isinstance(msgid, str) and msgid else None, delivered=True)
 
+    # materials
+
+    def _content(self, item: Outgoing, *, moments: bool) -> _Content:
+        """The text and attachments; every file is checked before any is uploaded."""
+        planned = [
+            _attachment(kind, fields, index=index, moments=moments, uploads=self._media)
+            for index, (kind, fields) in enumerate(_materials(item))
+            if kind != "text"
+        ]
+        text = _text(item)
+        if not text and not planned:
+            raise DeliveryError(
+                f"{item.key}: nothing to send (no text, no materials)", permanent=True, code="wecom:empty"
+            )
+        attachments: list[dict[str, Any]] = []
+        uploaded: list[str] = []
+        for plan in planned:
+            if isinstance(plan, _Upload):
+                media_id = plan.media_id(self._media)
+                uploaded.append(media_id)
+                attachments.append({"msgtype": plan.kind, plan.kind: {"media_id": media_id}})
+            else:
+                attachments.append(plan)
+        return _Content(text, tuple(attachments), tuple(uploaded))
+
+    def _call_with_uploads(self, path: str, body: Mapping[str, Any], content: _Content) -> dict[str, Any]:
+        try:
+            return self._client.call("contact", "POST", path, body=body)
+        except DeliveryError as error:
+            if error.code != INVALID_MEDIA_ID or not content.uploaded:
+                raise
+            # a remembered media_id WeCom no longer knows: forget it, the retry uploads again
+            self._media.forget(content.uploaded)
+            raise DeliveryError(
+                f"{error.message} (an uploaded material expired early: it is uploaded again on the retry)",
+                permanent=False,
+                code=error.code,
+            ) from error
+
     # shared
 
     def _window(self, since_s: int) -> tuple[int, int]:
@@ -303,6 +359,7 @@ def _id_of(person: Person | None, item: Outgoing, role: str) -> str:
 class _Content:
     text: str
     attachments: tuple[dict[str, Any], ...]
+    uploaded: tuple[str, ...] = ()  # media_ids this send uploaded or took from the cache
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {}
@@ -313,16 +370,20 @@ class _Content:
         return body
 
 
-def _content(item: Outgoing, *, moments: bool) -> _Content:
-    attachments = tuple(
-        _attachment(kind, fields, index=index, moments=moments)
-        for index, (kind, fields) in enumerate(_materials(item))
-        if kind != "text"
-    )
-    text = _text(item)
-    if not text and not attachments:
-        raise DeliveryError(f"{item.key}: nothing to send (no text, no materials)", permanent=True, code="wecom:empty")
-    return _Content(text, attachments)
+@dataclass(frozen=True)
+class _Upload:
+    """A checked file material, still to be uploaded."""
+
+    index: int
+    kind: str
+    what: str
+    file: CheckedFile
+
+    def media_id(self, uploads: MediaUploads) -> str:
+        try:
+            return uploads.media_id(self.file)
+        except MaterialProblem as problem:
+            raise _bad_material(self.index, self.what, f"cannot be uploaded: {problem}") from problem
 
 
 def _text(item: Outgoing) -> str:
@@ -336,31 +397,48 @@ def _text(item: Outgoing) -> str:
 
 def _materials(item: Outgoing) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """Each material as (type, fields). Two shapes are read: {"type": "image", "media_id": …} and a
-    rendered content item as stored on a task ({"image": "assets/qr.png"}, {"link": {"title": …}})."""
+    rendered content item as stored on a task ({"image": "assets/qr.png"}, {"link": {"title": …}}),
+    perhaps with compose's notes on its file (local_path, or why there is none: unresolved)."""
     for index, material in enumerate(item.materials):
         if "type" in material:
             yield str(material["type"]), material
-        elif len(material) == 1:
-            ((kind, value),) = material.items()
-            if isinstance(value, Mapping):
-                yield kind, value
-            else:
-                yield kind, {"text" if kind == "text" else "path": value}
-        else:
+            continue
+        kinds = [key for key in material if key not in MATERIAL_NOTES]
+        if len(kinds) != 1:
             raise _bad_material(index, "", f"is not a WeCom material: {sorted(material)}")
+        kind = kinds[0]
+        value = material[kind]
+        if isinstance(value, Mapping):
+            yield kind, value
+        elif kind == "text":
+            yield kind, {"text": value}
+        else:
+            notes = {key: material[key] for key in MATERIAL_NOTES if material.get(key)}
+            yield kind, {"path": value, **notes}
 
 
-def _attachment(kind: str, fields: Mapping[str, Any], *, index: int, moments: bool) -> dict[str, Any]:
+def _attachment(
+    kind: str, fields: Mapping[str, Any], *, index: int, moments: bool, uploads: MediaUploads
+) -> dict[str, Any] | _Upload:
+    what = f"{kind} {fields.get('path') or fields.get('title') or ''}".strip()
+
     def required(*names: str) -> dict[str, Any]:
         missing = [name for name in names if not fields.get(name)]
         if missing:
-            what = f"{kind} {fields.get('path') or fields.get('title') or ''}".strip()
             hint = ": upload it to WeCom first" if "media_id" in missing or "pic_media_id" in missing else ""
             raise _bad_material(index, what, f"has no {', '.join(missing)}{hint}")
         return {name: fields[name] for name in names}
 
     if kind in {"image", "video"} or (kind == "file" and not moments):
-        return {"msgtype": kind, kind: required("media_id")}
+        if fields.get("media_id") or not (fields.get(LOCAL_PATH) or fields.get(UNRESOLVED)):
+            return {"msgtype": kind, kind: required("media_id")}
+        if not fields.get(LOCAL_PATH):
+            raise _bad_material(index, what, f"has no file to upload: {fields[UNRESOLVED]}")
+        try:
+            checked = uploads.check(kind, str(fields[LOCAL_PATH]), moments=moments)
+        except MaterialProblem as problem:
+            raise _bad_material(index, what, f"cannot be uploaded: {problem}") from problem
+        return _Upload(index, kind, what, checked)
     if kind == "link":
         link = required("title", "url")
         optional = ("media_id",) if moments else ("picurl", "desc")

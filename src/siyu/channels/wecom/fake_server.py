@@ -7,7 +7,8 @@ In a process: `python -m siyu.channels.wecom.fake_server --port 0 --state-file P
 base URL on the first line and keeps its records in PATH (`load_records`). Another process drives
 it over HTTP: GET /fake/records; POST /fake/expire_tokens, /fake/fail_next {path, errcode, count},
 /fake/chaos {seed, fail_rate, timeout_rate, timeout_s, timeout_after_effect_rate, paths},
-/fake/reset, /fake/confirm, /fake/friends {userid, external_userids}.
+/fake/reset, /fake/confirm, /fake/friends {userid, external_userids}; GET /fake/uploads lists
+the files uploaded (media/upload, media/upload_attachment): sizes, names and media_ids issued.
 WeCom answers its errors with HTTP 200 and an errcode; so does the fake. An unknown path is
 HTTP 404 with errcode 404; a bad control request HTTP 400.
 """
@@ -29,12 +30,22 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from siyu.channels.wecom.fake_state import ENDPOINTS, Chaos, FakeConfig, FakeState, error, load_records, ok
+from siyu.channels.wecom.fake_state import (
+    ENDPOINTS,
+    UPLOAD_PATHS,
+    Chaos,
+    FakeConfig,
+    FakeState,
+    error,
+    load_records,
+    ok,
+)
 
 __all__ = ["FakeWeCom", "load_records", "main"]
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_UPLOAD_BYTES = 21 * 1024 * 1024  # WeCom's largest upload (a 20 MB file) and its multipart wrapping
 CHAOS_FIELDS = frozenset({"seed", "fail_rate", "timeout_rate", "timeout_s", "timeout_after_effect_rate", "paths"})
 
 
@@ -57,6 +68,7 @@ class FakeWeCom:
         auto_confirm_after_s: float | None = 0.0,
         moment_finish_after_s: float = 0.0,
         rate_limit_per_minute: int | None = None,
+        check_media_ids: bool = False,
         clock: Callable[[], float] = time.time,
         state_file: str | Path | None = None,
     ) -> None:
@@ -71,6 +83,7 @@ class FakeWeCom:
             auto_confirm_after_s=auto_confirm_after_s,
             moment_finish_after_s=moment_finish_after_s,
             rate_limit_per_minute=rate_limit_per_minute,
+            check_media_ids=check_media_ids,
             **({} if secrets is None else {"secrets": dict(secrets)}),
         )
         self.state = FakeState(config, clock=clock, state_file=None if state_file is None else Path(state_file))
@@ -185,6 +198,9 @@ class FakeWeCom:
         moments: list[dict[str, Any]] = self.records()["moments"]
         return moments
 
+    def uploads(self) -> list[dict[str, Any]]:
+        return self.state.uploads()
+
     def calls(self) -> Counter[str]:
         return self.state.calls()
 
@@ -194,6 +210,8 @@ class FakeWeCom:
         self.state.count(path)
         if path == "/fake/records":
             return (200, ok(records=self.records())) if method == "GET" else (405, error(43001, "GET /fake/records"))
+        if path == "/fake/uploads":
+            return (200, ok(uploads=self.uploads())) if method == "GET" else (405, error(43001, "GET /fake/uploads"))
         actions: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "/fake/expire_tokens": lambda _: ok(expired=self.expire_tokens()),
             "/fake/fail_next": self._control_fail_next,
@@ -204,7 +222,8 @@ class FakeWeCom:
         }
         action = actions.get(path)
         if action is None:
-            return 404, error(404, f"no such control path {path} (known: /fake/records, {', '.join(actions)})")
+            known = ", ".join(["/fake/records", "/fake/uploads", *actions])
+            return 404, error(404, f"no such control path {path} (known: {known})")
         if method != "POST":
             return 405, error(43002, f"{path} takes POST")
         try:
@@ -282,9 +301,10 @@ class _Handler(BaseHTTPRequestHandler):
         query = {key: values[0] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
         fake = self.server.fake
         try:
-            body = self._body()
+            limit = MAX_UPLOAD_BYTES if url.path in UPLOAD_PATHS else MAX_BODY_BYTES
+            body = self._body(limit)
             if body is None:
-                status, answer = 413, error(40058, f"the body is over {MAX_BODY_BYTES} bytes")
+                status, answer = 413, error(40058, f"the body is over {limit} bytes")
             elif url.path.startswith("/fake/"):
                 status, answer = fake.control(method, url.path, body)
             elif url.path in ENDPOINTS:
@@ -304,19 +324,19 @@ class _Handler(BaseHTTPRequestHandler):
             fake.hang(plan.hang_before_s)
         if plan.answer is not None:
             return plan.answer
-        answer = fake.state.handle(method, path, query, body)
+        answer = fake.state.handle(method, path, query, body, content_type=self.headers.get("Content-Type", ""))
         if plan.hang_after_s:
             fake.hang(plan.hang_after_s)
         return answer
 
-    def _body(self) -> bytes | None:
+    def _body(self, limit: int) -> bytes | None:
         length = self.headers.get("Content-Length")
         if length is None:
             if self.headers.get("Transfer-Encoding"):
                 self.close_connection = True  # a chunked body is not read: the connection cannot go on
             return b""
         size = int(length) if length.isdigit() else -1
-        if not 0 <= size <= MAX_BODY_BYTES:
+        if not 0 <= size <= limit:
             self.close_connection = True
             return None
         return self.rfile.read(size)
@@ -358,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--auto-confirm-after", type=float, default=0.0, help="seconds; below 0: only /fake/confirm")
     parser.add_argument("--moment-finish-after", type=float, default=0.0)
     parser.add_argument("--rate-limit-per-minute", type=int)
+    parser.add_argument(
+        "--check-media-ids", action="store_true", help="sends must carry media_ids this fake issued (else 40007)"
+    )
     args = parser.parse_args(argv)
     try:
         extra = _read_config(args.config) if args.config else {}
@@ -371,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             auto_confirm_after_s=None if args.auto_confirm_after < 0 else args.auto_confirm_after,
             moment_finish_after_s=args.moment_finish_after,
             rate_limit_per_minute=args.rate_limit_per_minute,
+            check_media_ids=args.check_media_ids,
             state_file=args.state_file,
             **extra,
         )

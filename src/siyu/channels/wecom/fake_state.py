@@ -17,6 +17,12 @@ Choices where the docs leave room (siyu's adapter and tests rely on them):
   text, textcard or markdown → 40008.
 - message/send: duplicates are matched on the touser string as given, agentid, msgtype and the
   msgtype payload's JSON; a send within duplicate_check_interval of the first is not made again.
+- media/upload (any token) and media/upload_attachment (contact token) take one multipart part
+  named "media" with a filename; they check WeCom's documented limits (over 5 bytes; image 10 MB
+  PNG/JPEG by its first bytes, video 10 MB MP4, file 20 MB, voice 2 MB AMR) and answer a media_id
+  kept three days. With `check_media_ids`, a mass send's image/video/file/mini program cover must
+  carry a media_id from media/upload and a moment's image/video one from upload_attachment
+  (attachment_type 1), of the same type and unexpired, or the call answers 40007.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import copy
 import json
 import os
 import random
+import re
 import secrets
 import threading
 from collections import Counter, deque
@@ -41,6 +48,9 @@ AGENT = "agent"
 MONTH_S = 31 * 86400
 MAX_CONTENT_BYTES = 4000
 MAX_APP_TEXT_BYTES = 2048
+MB = 1024 * 1024
+MEDIA_ID_LIFE_S = 3 * 86400
+ANY = "any"  # an endpoint every kind of token may call
 ATTACHMENT_TYPES = frozenset({"image", "link", "miniprogram", "video", "file"})
 T = TypeVar("T")
 
@@ -56,6 +66,16 @@ ENDPOINTS: dict[str, tuple[str, str | None]] = {
     _EXTERNAL + "get_moment_task_result": ("GET", CONTACT),
     _EXTERNAL + "get_moment_list": ("POST", CONTACT),
     "/cgi-bin/message/send": ("POST", AGENT),
+    "/cgi-bin/media/upload": ("POST", ANY),
+    "/cgi-bin/media/upload_attachment": ("POST", CONTACT),
+}
+UPLOAD_PATHS = frozenset({"/cgi-bin/media/upload", "/cgi-bin/media/upload_attachment"})
+# type → (most bytes, the errcode for a bigger one, the first bytes its format starts with (any of), at offset)
+MEDIA_LIMITS: dict[str, tuple[int, int, tuple[bytes, ...], int]] = {
+    "image": (10 * MB, 40009, (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"), 0),
+    "voice": (2 * MB, 40006, (b"#!AMR",), 0),
+    "video": (10 * MB, 40011, (b"ftyp",), 4),
+    "file": (20 * MB, 40006, (), 0),
 }
 
 
@@ -143,6 +163,7 @@ class FakeConfig:
     auto_confirm_after_s: float | None = 0.0  # None: only confirm() sends
     moment_finish_after_s: float = 0.0
     rate_limit_per_minute: int | None = None  # per path
+    check_media_ids: bool = False  # sends must carry media_ids the fake issued (see above)
 
     def __post_init__(self) -> None:
         for secret, kind in self.secrets.items():
@@ -230,6 +251,30 @@ class _Moment:
         }
 
 
+@dataclass(frozen=True)
+class _Media:
+    media_id: str
+    endpoint: str  # upload | upload_attachment
+    type: str
+    attachment_type: int | None
+    filename: str
+    size: int
+    content_type: str
+    created_at: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "media_id": self.media_id,
+            "endpoint": self.endpoint,
+            "type": self.type,
+            "attachment_type": self.attachment_type,
+            "filename": self.filename,
+            "size": self.size,
+            "content_type": self.content_type,
+            "created_at": self.created_at,
+        }
+
+
 class FakeState:
     def __init__(self, config: FakeConfig, *, clock: Callable[[], float], state_file: Path | None = None) -> None:
         self.config = config
@@ -261,6 +306,7 @@ class FakeState:
         self._app: list[dict[str, Any]] = []
         self._recent_app: dict[tuple[str, int, str, str], tuple[float, str]] = {}
         self._moments: dict[str, _Moment] = {}
+        self._media: dict[str, _Media] = {}
         friends = self.config.friends
         self._friends = None if friends is None else {u: set(ids) for u, ids in friends.items()}
 
@@ -355,6 +401,12 @@ class FakeState:
         with self._lock:
             return Counter(self._calls)
 
+    def uploads(self) -> list[dict[str, Any]]:
+        """Every file uploaded (media/upload, media/upload_attachment), oldest first; kept apart
+        from the records, which hold what would have reached someone."""
+        with self._lock:
+            return [media.as_json() for media in self._media.values()]
+
     def _snapshot(self) -> dict[str, Any]:
         return {
             "mass_sends": [m.as_json() for m in self._mass],
@@ -372,7 +424,9 @@ class FakeState:
 
     # ---- the WeCom API -----------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, query: Mapping[str, str], raw_body: bytes) -> dict[str, Any]:
+    def handle(
+        self, method: str, path: str, query: Mapping[str, str], raw_body: bytes, *, content_type: str = ""
+    ) -> dict[str, Any]:
         """Answer one WeCom call that `begin` let through."""
         expected_method, kind = ENDPOINTS[path]
         with self._lock:
@@ -386,6 +440,8 @@ class FakeState:
                 self._check_token(query, kind, path, now)
                 if method == "GET":
                     return self._get_moment_task_result(query, now)
+                if path in UPLOAD_PATHS:
+                    return self._upload(path, query, _multipart_media(raw_body, content_type), now)
                 return self._posts[path](_json_object(raw_body), now)
             except WeComError as exc:
                 return error(exc.errcode, exc.errmsg)
@@ -416,7 +472,7 @@ class FakeState:
             raise WeComError(40014, "invalid access_token")
         if token.revoked or now >= token.expires_at:
             raise WeComError(42001, "access_token expired")
-        if token.kind != kind:
+        if kind not in {ANY, token.kind}:
             raise WeComError(48002, f"api forbidden: a {token.kind} secret's token cannot call {path}")
 
     def _add_msg_template(self, body: Mapping[str, Any], now: float) -> dict[str, Any]:
@@ -427,6 +483,7 @@ class FakeState:
         if not self._is_staff(sender):
             raise WeComError(40003, f"invalid userid {sender!r} (sender)")
         text, attachments = _content(body)
+        self._check_media(attachments, "upload", now)
         if chat_type == "single":
             wanted = list(dict.fromkeys(_str_list(body, "external_userid")))
             if not wanted:
@@ -538,6 +595,7 @@ class FakeState:
 
     def _add_moment_task(self, body: Mapping[str, Any], now: float) -> dict[str, Any]:
         text, attachments = _content(body)
+        self._check_media(attachments, "upload_attachment", now)
         visible = _object(body, "visible_range") or {}
         sender_list = _object(visible, "sender_list") or {}
         asked = list(dict.fromkeys(_str_list(sender_list, "user_list")))
@@ -633,6 +691,60 @@ class FakeState:
         )
         return {**answer, "msgid": msgid, "response_code": secrets.token_hex(8)}
 
+    def _upload(self, path: str, query: Mapping[str, str], part: _Part, now: float) -> dict[str, Any]:
+        attachment = path.endswith("upload_attachment")
+        media_type = query.get("media_type" if attachment else "type") or ""
+        allowed = ("image", "video", "file") if attachment else tuple(MEDIA_LIMITS)
+        if media_type not in allowed:
+            raise WeComError(40004, f"invalid media type {media_type!r} (one of {', '.join(allowed)})")
+        attachment_type = None
+        if attachment:
+            attachment_type = _opt_int(query, "attachment_type", 0)
+            if attachment_type not in {1, 2}:
+                raise WeComError(40058, f"invalid param: attachment_type must be 1 or 2, not {attachment_type}")
+            if attachment_type == 1 and media_type == "file":
+                raise WeComError(40004, "moments attachments are images and videos only")
+        _check_file(media_type, part)
+        media = _Media(
+            media_id=("att" if attachment else "med") + secrets.token_urlsafe(24),
+            endpoint="upload_attachment" if attachment else "upload",
+            type=media_type,
+            attachment_type=attachment_type,
+            filename=part.filename,
+            size=len(part.data),
+            content_type=part.content_type,
+            created_at=int(now),
+        )
+        self._media[media.media_id] = media
+        created_at: int | str = media.created_at if attachment else str(media.created_at)  # as each doc shows it
+        return ok(type=media_type, media_id=media.media_id, created_at=created_at)
+
+    def _check_media(self, attachments: Sequence[Mapping[str, Any]], endpoint: str, now: float) -> None:
+        if not self.config.check_media_ids:
+            return
+        for index, attachment in enumerate(attachments):
+            kind = attachment["msgtype"]
+            fields = attachment[kind]
+            wanted, media_id = kind, fields.get("media_id")
+            if kind == "miniprogram":
+                wanted, media_id = "image", fields.get("pic_media_id")
+            elif kind == "link":
+                if not media_id:
+                    continue  # a link's cover is optional
+                wanted = "image"
+            media = self._media.get(media_id) if isinstance(media_id, str) else None
+            where = f"attachments[{index}] ({kind})"
+            if (
+                media is None
+                or media.endpoint != endpoint
+                or (endpoint == "upload_attachment" and media.attachment_type != 1)
+            ):
+                raise WeComError(40007, f"invalid media_id {media_id!r} in {where}: not issued by {endpoint}")
+            if media.type != wanted:
+                raise WeComError(40007, f"invalid media_id {media_id!r} in {where}: it is a {media.type}")
+            if now >= media.created_at + MEDIA_ID_LIFE_S:
+                raise WeComError(40007, f"invalid media_id {media_id!r} in {where}: expired (3 days)")
+
     # ---- who knows whom ----------------------------------------------------------------------
 
     def _is_staff(self, userid: str) -> bool:
@@ -672,6 +784,74 @@ def _json_object(raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise WeComError(40058, "invalid param: the body must be a JSON object")
     return body
+
+
+@dataclass(frozen=True)
+class _Part:
+    filename: str
+    filelength: int | None
+    content_type: str
+    data: bytes
+
+
+_PARAM = re.compile(r';\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"([^"]*)"|([^;]*))')
+
+
+def _multipart_media(raw: bytes, content_type: str) -> _Part:
+    """The part named "media" of a multipart/form-data body; 41005 when there is none."""
+    kind, _, params = content_type.partition(";")
+    boundary = _params(";" + params).get("boundary", "")
+    if kind.strip().lower() != "multipart/form-data" or not boundary:
+        raise WeComError(41005, "media data missing: the body must be multipart/form-data with a boundary")
+    delimiter = b"--" + boundary.encode("latin-1")
+    chunks = raw.split(delimiter)
+    if len(chunks) < 3 or not chunks[-1].startswith(b"--"):
+        raise WeComError(41005, "media data missing: the multipart body is not closed by its boundary")
+    for chunk in chunks[1:-1]:
+        head, separator, data = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not separator or not data.endswith(b"\r\n"):
+            raise WeComError(41005, "media data missing: a part has no headers or is not ended by CRLF")
+        headers = {}
+        for line in head.decode("utf-8", errors="replace").split("\r\n"):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        disposition = headers.get("content-disposition", "")
+        fields = _params(";" + disposition.partition(";")[2])
+        if fields.get("name") != "media":
+            continue
+        filename = fields.get("filename", "")
+        if not filename:
+            raise WeComError(40058, "invalid param: the media part has no filename")
+        length = fields.get("filelength")
+        part = _Part(
+            filename=filename,
+            filelength=int(length) if length and length.isdigit() else None,
+            content_type=headers.get("content-type", ""),
+            data=data[:-2],
+        )
+        if length is not None and part.filelength != len(part.data):
+            raise WeComError(40058, f"invalid param: filelength {length} but {len(part.data)} bytes sent")
+        return part
+    raise WeComError(41005, 'media data missing: no part named "media"')
+
+
+def _params(text: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3).strip() for m in _PARAM.finditer(text)
+    }
+
+
+def _check_file(media_type: str, part: _Part) -> None:
+    most, too_big, signatures, offset = MEDIA_LIMITS[media_type]
+    size = len(part.data)
+    if size == 0:
+        raise WeComError(44001, "empty media data")
+    if size <= 5:
+        raise WeComError(40006, f"invalid file size: {size} bytes (every file must be over 5 bytes)")
+    if size > most:
+        raise WeComError(too_big, f"invalid {media_type} size: {size} bytes (at most {most // MB} MB)")
+    if signatures and not any(part.data[offset:].startswith(signature) for signature in signatures):
+        raise WeComError(40005, f"invalid file type: {part.filename} is not a {media_type} WeCom takes")
 
 
 def _opt_str(body: Mapping[str, Any], key: str) -> str | None:
