@@ -35,6 +35,11 @@ def _dispatcher(url: str) -> subprocess.Popen[bytes]:
     )
 
 
+def _attempts(engine: Engine) -> int:
+    with engine.begin() as conn:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.sum(deliveries.c.attempts), 0))).scalar_one())
+
+
 def _unfinished(engine: Engine) -> int:
     with engine.begin() as conn:
         return int(
@@ -57,8 +62,14 @@ def test_sigkilled_dispatchers_deliver_everything_exactly_once(engine: Engine, t
         fake.set_chaos(seed=SEED, errcodes=(-1, 6000), **chaos)
         url = engine.url.render_as_string(hide_password=False)
         for _ in range(KILLS):
+            before = _attempts(engine)
             worker = _dispatcher(url)
-            time.sleep(rng.uniform(1.2, 3.5))  # `siyu` starts in ~1.2 s: the kills land mid-dispatch
+            # the interpreter takes a second or more to start (longer on a loaded machine): wait
+            # until this worker has begun an attempt, then kill it at a random moment after
+            deadline = time.monotonic() + 20
+            while _attempts(engine) == before and time.monotonic() < deadline and worker.poll() is None:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 1.2))
             worker.send_signal(signal.SIGKILL)
             worker.wait()
         in_doubt_after_kills = sum(1 for r in rows(engine) if r.in_doubt or r.attempt_started_at is not None)

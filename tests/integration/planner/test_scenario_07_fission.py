@@ -76,7 +76,9 @@ def test_six_referrals_trigger_the_reward_once(engine: Engine, tmp_path: Path) -
     run(engine, "2026-11-06 16:00")
     assert summary(engine, sop=REWARD) == [("reward", "k1", "s1", "2026-11-06 16:00", "due", "")]
     (reward,) = task_rows(engine, sop=REWARD)
-    assert (reward["channel"], reward["mode"]) == ("private", "auto")
+    # an auto step; with no channel configured to send it, the staff member is reminded instead
+    assert (reward["channel"], reward["mode"]) == ("private", "remind")
+    assert "no enabled adapter can send private" in reward["reason"]
     assert reward["content"] == {
         "items": [
             {"text": "恭喜你邀请满 6 位好友！T 恤领取链接已为你生成～"},
