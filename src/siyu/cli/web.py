@@ -121,7 +121,7 @@ def _start_fake_wecom(db: Engine) -> FakeWeCom | None:
         err.print("--fake-wecom: the WeCom channel is not pointed at a local fake (siyu demo wecom): not started")
         return None
     # the staff member "confirms" each mass send a minute later, as a person would in WeCom
-    fake = FakeWeCom(host=address.host, port=address.port, auto_confirm_after_s=60.0)
+    fake = FakeWeCom(host=address.host, port=address.port, auto_confirm_after_s=60.0, check_media_ids=True)
     base = fake.start()
     out.print(f"WeCom: a local fake at {base} (calls and messages: {base}/fake/records)", markup=False)
     return fake
