@@ -176,3 +176,19 @@ def _us(text: str) -> int:
 def sql(engine: Engine, statement: str) -> list[tuple[Any, ...]]:
     with engine.begin() as conn:
         return [tuple(row) for row in conn.execute(sa.text(statement))]
+
+
+def send_automatically(engine: Engine) -> None:
+    """Switch on a webhook channel (it can carry every channel), so that auto steps stay auto
+    when they fall due; with no channel able to send them they become reminders."""
+    from siyu.services import channels
+
+    with engine.begin() as conn:
+        channels.save(
+            conn,
+            "webhook",
+            enabled=True,
+            settings={"url": "http://127.0.0.1:9/hook"},
+            secrets={"secret": "scenario-webhook-secret"},
+            now_us=at("2026-01-01 00:00"),
+        )

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 # `run` from the rule tests: ticks that take every step even while a test on another schema
 # holds a PostgreSQL advisory lock (they are database-wide)
 from tests.integration.planner.rules.support import run
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, summary, task_rows
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, send_automatically, summary, task_rows
 
 POSTER = "fission-poster"
 REWARD = "fission-reward"
@@ -69,6 +69,7 @@ def test_campaign_customers_get_the_poster_at_noon(engine: Engine, tmp_path: Pat
 
 
 def test_six_referrals_trigger_the_reward_once(engine: Engine, tmp_path: Path) -> None:
+    send_automatically(engine)
     campaign(engine, tmp_path)
     run(engine, "2026-11-01 10:00", "2026-11-01 12:00", "2026-11-06 15:00", "2026-11-06 15:30")
     assert summary(engine, sop=REWARD) == []  # k1 has 6 since 15:20, but the next check is at 16:00
@@ -76,9 +77,7 @@ def test_six_referrals_trigger_the_reward_once(engine: Engine, tmp_path: Path) -
     run(engine, "2026-11-06 16:00")
     assert summary(engine, sop=REWARD) == [("reward", "k1", "s1", "2026-11-06 16:00", "due", "")]
     (reward,) = task_rows(engine, sop=REWARD)
-    # an auto step; with no channel configured to send it, the staff member is reminded instead
-    assert (reward["channel"], reward["mode"]) == ("private", "remind")
-    assert "no enabled adapter can send private" in reward["reason"]
+    assert (reward["channel"], reward["mode"]) == ("private", "auto")
     assert reward["content"] == {
         "items": [
             {"text": "恭喜你邀请满 6 位好友！T 恤领取链接已为你生成～"},

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, send_automatically, summary, task_rows
 
 FILE = SCENARIOS / "11-dormant-wakeup.yaml"
 SILENT, LOST = "silent-wakeup", "lost-wakeup"
@@ -34,6 +34,7 @@ def dormant_brand(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_silent_and_lost_customers_get_different_copy_by_different_channels(engine: Engine, tmp_path: Path) -> None:
+    send_automatically(engine)
     dormant_brand(engine, tmp_path)
     apply_sops(engine, FILE, now=at("2026-11-20 10:00"))
     run(engine, "2026-11-20 10:00")

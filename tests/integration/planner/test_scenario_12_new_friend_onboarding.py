@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, send_automatically, summary, task_rows
 
 SOP = "new-friend-onboarding"
 FILE = SCENARIOS / "12-new-friend-onboarding.yaml"
@@ -68,6 +68,7 @@ def test_only_friend_added_events_after_enabling_enter_at_the_events_time(engine
 
 
 def test_hello_and_survey_are_automatic_and_rendered_for_the_contact(engine: Engine, tmp_path: Path) -> None:
+    send_automatically(engine)
     brand = onboarding_brand(engine, tmp_path)
     befriends(brand, "n1", "2026-11-20 10:00")
     brand.write(engine, tmp_path)

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from siyu.services import settings
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, send_automatically, summary, task_rows
 
 SOP = "member-group-weekly"
 FILE = SCENARIOS / "13-group-weekly.yaml"
@@ -115,6 +115,7 @@ def test_a_workdays_only_step_can_land_on_a_make_up_saturday(engine: Engine, tmp
 
 
 def test_a_joining_member_is_welcomed_by_name(engine: Engine, tmp_path: Path) -> None:
+    send_automatically(engine)
     brand = member_groups(engine, tmp_path)
     brand.add_event("member_joined", "2026-10-12 08:00", group="g1", customer="m2", event_id="j0")  # before enabling
     brand.write(engine, tmp_path)

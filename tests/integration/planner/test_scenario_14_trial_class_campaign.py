@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, summary, task_rows
+from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, send_automatically, summary, task_rows
 
 SOP = "trial-class-campaign"
 FILE = SCENARIOS / "14-trial-class-campaign.yaml"
@@ -102,6 +102,7 @@ def test_phases_change_no_task(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_the_t3_sms_is_sent_automatically_to_tagged_customers(engine: Engine, tmp_path: Path) -> None:
+    send_automatically(engine)
     campaign_brand(engine, tmp_path)
     apply_sops(engine, FILE, now=at("2026-12-01 09:00"))
     run(engine, "2026-12-01 09:00", "2026-12-04 10:05")
