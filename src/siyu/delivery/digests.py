@@ -70,4 +70,6 @@ def enqueue_digests(
         "updated_at",
     ]
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return int(conn.execute(dialect.insert(deliveries).from_select(columns, rows).on_conflict_do_nothing()).rowcount)
+    # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for an INSERT … SELECT here
+    statement = dialect.insert(deliveries).from_select(columns, rows).on_conflict_do_nothing()
+    return len(conn.execute(statement.returning(deliveries.c.id)).all())

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.store.tables import deliveries
 
@@ -40,12 +41,18 @@ def claim(conn: Connection, *, owner: str, now_us: int, lease_us: int, limit: in
         .order_by(D.c.next_attempt_at, D.c.id)
         .limit(limit)
     )
+    chosen: ColumnElement[bool]
     if conn.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+        # a MATERIALIZED CTE runs the pick once: as an IN subquery PostgreSQL may re-run it per
+        # row (seen after the table was emptied and analyzed), claiming the whole queue
+        picked = pick.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        chosen = D.c.id == picked.c.id
+    else:
+        chosen = D.c.id.in_(pick.scalar_subquery())
     starting = D.c.status == "queued"
     statement = (
         sa.update(D)
-        .where(D.c.id.in_(pick.scalar_subquery()))
+        .where(chosen)
         .values(
             lease_owner=owner,
             lease_until=now_us + lease_us,
