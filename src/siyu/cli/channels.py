@@ -233,6 +233,9 @@ def dispatch(
     once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
     idle: Annotated[float, typer.Option("--idle", help="Seconds to wait when nothing is due.")] = 2.0,
     batch: Annotated[int, typer.Option("--batch", min=1, max=1000, help="Deliveries claimed per round.")] = 20,
+    parallel: Annotated[
+        int, typer.Option("--parallel", min=1, max=64, help="Deliveries handed to providers at once.")
+    ] = 4,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing per round.")] = False,
 ) -> None:
     """Hand due deliveries to their channels until SIGTERM / SIGINT (`siyu worker` runs this too)."""
@@ -241,7 +244,7 @@ def dispatch(
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    dispatcher = Dispatcher(engine(), batch=batch)
+    dispatcher = Dispatcher(engine(), batch=batch, parallel=parallel)
 
     def show(report: DispatchReport) -> None:
         if not quiet:
