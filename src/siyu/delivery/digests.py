@@ -8,7 +8,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.channels.base import Purpose
@@ -16,6 +15,7 @@ from siyu.channels.delivery_settings import DeliverySettings
 from siyu.channels.routing import INBOX
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us
+from siyu.delivery import outbox
 from siyu.delivery.routing_state import Routing
 from siyu.store.tables import deliveries, staff, tasks
 
@@ -45,31 +45,13 @@ def enqueue_digests(
     has_open = (
         sa.exists().where(tasks.c.executor_id == staff.c.id, tasks.c.status == TaskStatus.due.value).correlate(staff)
     )
-    rows = sa.select(
-        sa.literal(prefix) + sa.cast(staff.c.id, sa.String),
-        sa.literal(Purpose.digest.value),
-        sa.literal(adapter),
-        staff.c.id,
-        sa.literal("queued"),
-        sa.literal(0),
-        sa.literal(now_us, sa.BigInteger),
-        sa.literal(False),
-        sa.literal(now_us, sa.BigInteger),
-        sa.literal(now_us, sa.BigInteger),
-    ).where(has_open)
-    columns = [
-        "key",
-        "purpose",
-        "adapter",
-        "staff_id",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "in_doubt",
-        "created_at",
-        "updated_at",
-    ]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for an INSERT … SELECT here
-    statement = dialect.insert(deliveries).from_select(columns, rows).on_conflict_do_nothing()
-    return len(conn.execute(statement.returning(deliveries.c.id)).all())
+    return outbox.queue(
+        conn,
+        [has_open],
+        key=sa.literal(prefix) + sa.cast(staff.c.id, sa.String),
+        purpose=Purpose.digest,
+        adapter=adapter,
+        task_id=sa.null(),
+        staff_id=staff.c.id,
+        now_us=now_us,
+    )

@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -23,6 +22,7 @@ from siyu.channels.base import Purpose
 from siyu.channels.routing import INBOX
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
+from siyu.delivery import outbox
 from siyu.delivery.routing_state import Routing
 from siyu.store.tables import deliveries, task_changes, tasks
 
@@ -79,34 +79,16 @@ def insert_deliveries(
     conn: Connection, where: list[ColumnElement[bool]], *, purpose: Purpose, adapter: str, now_us: int
 ) -> None:
     key = sa.literal("task:") + sa.cast(tasks.c.id, sa.String) + sa.literal(f":{purpose.value}")
-    rows = sa.select(
-        key,
-        sa.literal(purpose.value),
-        sa.literal(adapter),
-        tasks.c.id,
-        tasks.c.executor_id,
-        sa.literal("queued"),
-        sa.literal(0),
-        sa.literal(now_us, sa.BigInteger),
-        sa.literal(False),
-        sa.literal(now_us, sa.BigInteger),
-        sa.literal(now_us, sa.BigInteger),
-    ).where(*where)
-    columns = [
-        "key",
-        "purpose",
-        "adapter",
-        "task_id",
-        "staff_id",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "in_doubt",
-        "created_at",
-        "updated_at",
-    ]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(deliveries).from_select(columns, rows).on_conflict_do_nothing())
+    outbox.queue(
+        conn,
+        where,
+        key=key,
+        purpose=purpose,
+        adapter=adapter,
+        task_id=tasks.c.id,
+        staff_id=tasks.c.executor_id,
+        now_us=now_us,
+    )
 
 
 def enqueue_due(
