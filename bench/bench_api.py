@@ -35,10 +35,10 @@ from urllib.parse import urlencode
 import httpx2 as httpx
 import sqlalchemy as sa
 
+from siyu.accounts import users as accounts
+from siyu.accounts.users import Role
 from siyu.core.errors import NotFoundError
 from siyu.core.timeutil import to_us
-from siyu.services import accounts
-from siyu.services.accounts import Role
 from siyu.store.db import create_engine
 from siyu.store.tables import customers, sops, staff, tasks
 

@@ -45,16 +45,18 @@ from unittest.mock import patch
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyu.brand import settings as brand_settings
+from siyu.channels import stored as channels
 from siyu.channels.wecom.fake_server import FakeWeCom
 from siyu.core.timeutil import to_us
 from siyu.delivery.digests import enqueue_digests
 from siyu.delivery.dispatcher import Dispatcher, DispatchReport
 from siyu.delivery.enqueue import enqueue_due
 from siyu.delivery.routing_state import Routing
-from siyu.engine import firing
-from siyu.engine.tick import tick
-from siyu.services import channels, demo_wecom, sops
-from siyu.services import settings as brand_settings
+from siyu.demo import fake_wecom as demo_wecom
+from siyu.planner import due_tasks as firing
+from siyu.planner.tick import tick
+from siyu.sops import repo as sops
 from siyu.store.db import create_engine
 
 HERE = Path(__file__).resolve().parent

@@ -23,11 +23,12 @@ from sqlalchemy.engine import Connection
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from floor_sql import floor_queries
+from siyu.audiences import query as audiences
 from siyu.core.timeutil import US_PER_DAY, local_day, to_us
 from siyu.demo.generate import FILE_NAMES, IMPORT_ORDER, write_demo
 from siyu.demo.world import DemoSpec
 from siyu.ingest.service import import_file
-from siyu.services import audiences, sops
+from siyu.sops import repo as sops
 from siyu.store.db import create_engine
 
 HERE = Path(__file__).resolve().parent

@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from siyu.core.timeutil import to_us
-from siyu.services import sops
+from siyu.sops import repo as sops
 from siyu.store.db import create_engine
 
 HERE = Path(__file__).resolve().parent

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher, profiles
 from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import Engine
 
-from siyu.services import accounts
+from siyu.accounts import users as accounts
 from tests.support.cli import Siyu, siyu_for
 from tests.support.databases import PostgresSchema, fresh_sqlite, iterate_schema, sqlite_template
 from tests.support.web import Web, web_for

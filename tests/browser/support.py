@@ -20,10 +20,10 @@ import uvicorn
 from playwright.sync_api import Browser, Locator, Page, Playwright
 from sqlalchemy.engine import Engine
 
+from siyu.accounts import users as accounts
+from siyu.brand import settings as brand_settings
 from siyu.core.timeutil import to_us
-from siyu.services import accounts
-from siyu.services import settings as brand_settings
-from siyu.services.demo_users import DemoLogin, ensure_demo_users
+from siyu.demo.logins import DemoLogin, ensure_demo_users
 from siyu.store.db import create_engine
 from siyu.store.tables import tasks
 from siyu.web.app import create_app

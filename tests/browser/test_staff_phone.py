@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from siyu.brand import settings as brand_settings
 from siyu.core.timeutil import to_us
-from siyu.services import settings as brand_settings
 from siyu.store.tables import staff, tasks
 from tests.browser.conftest import Shot
 from tests.browser.support import NOW, PHONE, Live, login, open_tasks_today, staff_id_of, task_row

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyu.core.timeutil import to_us
-from siyu.engine.tick import TickReport, tick
 from siyu.ingest.service import import_file
-from siyu.services import sops as sop_service
-from siyu.services import tasks as task_service
+from siyu.planner.tick import TickReport, tick
+from siyu.sops import repo as sop_service
+from siyu.tasks import queries as task_service
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SCENARIOS = Path(__file__).resolve().parents[2].parent / "shared" / "scenarios" / "sops"
@@ -181,7 +181,7 @@ def sql(engine: Engine, statement: str) -> list[tuple[Any, ...]]:
 def send_automatically(engine: Engine) -> None:
     """Switch on a webhook channel (it can carry every channel), so that auto steps stay auto
     when they fall due; with no channel able to send them they become reminders."""
-    from siyu.services import channels
+    from siyu.channels import stored as channels
 
     with engine.begin() as conn:
         channels.save(

@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyu.channels import stored as channels
 from siyu.core.timeutil import to_us
-from siyu.services import channels
 from siyu.store.tables import deliveries, tasks
 from tests.support.brand import Brand, apply_sops, at, run
 

@@ -20,9 +20,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from siyu.accounts import users as accounts
+from siyu.accounts.users import Role
 from siyu.core.timeutil import to_us
-from siyu.services import accounts
-from siyu.services.accounts import Role
 from siyu.web.app import create_app
 from tests.support.brand import SHANGHAI, Brand, apply_sops, at, run
 

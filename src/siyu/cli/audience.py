@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from siyu.audiences import query as audiences
 from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
 from siyu.core.conditions import TargetKind, parse_condition
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import to_us
 from siyu.core.yamlsource import load_yaml
-from siyu.services import audiences
-from siyu.services import sops as sop_service
+from siyu.sops import repo as sop_service
 
 audience_app = typer.Typer(help="Audiences: who matches, now or at --now.", no_args_is_help=True)
 app.add_typer(audience_app, name="audience")

@@ -13,14 +13,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from siyu.brand import settings as brand_settings
+from siyu.channels import stored as channel_service
 from siyu.channels.base import DeliveryError, Outgoing, Person, Purpose
 from siyu.channels.registry import KINDS, SETTINGS_MODELS
 from siyu.cli.app import FormatOption, OutputFormat, app, engine, err, handles_errors, out, parse_now, print_json
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.timeutil import to_us
-from siyu.services import channels as channel_service
-from siyu.services import deliveries as delivery_service
-from siyu.services import settings as brand_settings
+from siyu.delivery import deliveries as delivery_service
 from siyu.store.tables import staff
 
 channel_app = typer.Typer(help="Channels: WeCom, webhook, SMS, the inbox, and delivery settings.", no_args_is_help=True)

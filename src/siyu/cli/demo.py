@@ -181,7 +181,7 @@ def demo_wecom(
 ) -> None:
     """Send through a local fake WeCom (no credentials needed): `siyu serve --fake-wecom` runs it."""
     from siyu.core.timeutil import to_us
-    from siyu.services.demo_wecom import use_fake
+    from siyu.demo.fake_wecom import use_fake
 
     with engine().begin() as conn:
         use_fake(conn, port=port, public_url=public_url, now_us=to_us(parse_now(None)), force=force)

@@ -27,9 +27,9 @@ from siyu.cli.app import (
     print_json,
 )
 from siyu.core.timeutil import parse_duration_us, to_us
-from siyu.engine.simulate import DEFAULT_STEP_US
-from siyu.engine.simulate import simulate as run_simulation
-from siyu.engine.tick import TickReport, tick
+from siyu.planner.simulation import DEFAULT_STEP_US
+from siyu.planner.simulation import simulate as run_simulation
+from siyu.planner.tick import TickReport, tick
 
 
 def _summary(report: TickReport) -> dict[str, object]:

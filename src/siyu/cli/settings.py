@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from siyu.brand import settings as settings_service
 from siyu.cli.app import app, engine, handles_errors, out, parse_now, print_json
 from siyu.core.timeutil import to_us
-from siyu.services import settings as settings_service
 
 settings_app = typer.Typer(help="Brand settings.", no_args_is_help=True)
 app.add_typer(settings_app, name="settings")

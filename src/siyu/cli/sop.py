@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.cells import cell_len
 
+from siyu.brand import settings as settings_service
 from siyu.cli.app import (
     FormatOption,
     NowOption,
@@ -25,8 +26,7 @@ from siyu.cli.app import (
 )
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import from_us, to_us
-from siyu.services import settings as settings_service
-from siyu.services import sops as sop_service
+from siyu.sops import repo as sop_service
 
 sop_app = typer.Typer(help="SOP files: validate, apply, list, show.", no_args_is_help=True)
 app.add_typer(sop_app, name="sop")

@@ -9,13 +9,13 @@ import typer
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
+from siyu.brand import settings as brand_settings
 from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
 from siyu.core.schedule import local_instant
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_day_number, local_day, to_us
-from siyu.services import deliveries as delivery_service
-from siyu.services import settings as brand_settings
-from siyu.services import tasks as task_service
+from siyu.delivery import deliveries as delivery_service
+from siyu.tasks import queries as task_service
 
 tasks_app = typer.Typer(help="Tasks: list, show, done, skip.", no_args_is_help=True)
 app.add_typer(tasks_app, name="tasks")
@@ -64,9 +64,9 @@ def list_(
         if today:
             from datetime import time, timedelta
 
+            from siyu.brand import settings as brand_settings
             from siyu.core.schedule import local_instant
             from siyu.core.timeutil import from_day_number, local_day
-            from siyu.services import settings as brand_settings
 
             zone = brand_settings.load(conn).zone
             day = from_day_number(local_day(to_us(parse_now(now)), zone))

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from siyu.accounts import audit
+from siyu.accounts import users as accounts
+from siyu.accounts.users import Role
 from siyu.cli.app import FormatOption, OutputFormat, app, engine, err, handles_errors, out, parse_now, print_json
 from siyu.cli.demo import demo_app
 from siyu.core.timeutil import to_us
-from siyu.services import accounts, audit
-from siyu.services.accounts import Role
-from siyu.services.demo_users import ensure_demo_users
+from siyu.demo.logins import ensure_demo_users
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -27,7 +28,7 @@ app.add_typer(user_app, name="user")
 
 
 def _worker_loop(stop: threading.Event, interval: float) -> None:
-    from siyu.engine.tick import tick
+    from siyu.planner.tick import tick
 
     db = engine()
     while not stop.is_set():
@@ -113,7 +114,7 @@ def serve(
 def _start_fake_wecom(db: Engine) -> FakeWeCom | None:
     """The fake WeCom on the address the WeCom channel points at, if it points at a local one."""
     from siyu.channels.wecom.fake_server import FakeWeCom
-    from siyu.services.demo_wecom import fake_address
+    from siyu.demo.fake_wecom import fake_address
 
     with db.begin() as conn:
         address = fake_address(conn)

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from sqlalchemy.engine import Connection
 
+from siyu.channels import stored as channels
 from siyu.channels.base import Adapter
 from siyu.channels.registry import KINDS
-from siyu.services import channels
 
 
 class StoredAdapters:

@@ -31,21 +31,22 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from siyu.brand import settings as brand_settings
+from siyu.channels import stored as channels
 from siyu.channels.base import Adapter, DeliveryError, Outgoing, Progress, Purpose, Receipt
 from siyu.channels.delivery_settings import DeliverySettings
 from siyu.channels.routing import INBOX
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import to_us
-from siyu.delivery import compose, task_events
+from siyu.delivery import compose
 from siyu.delivery.adapters import FixedAdapters, StoredAdapters
 from siyu.delivery.decide import Decision, Policy, TaskEffect, after_attempt, after_poll
 from siyu.delivery.digests import enqueue_digests
 from siyu.delivery.enqueue import OVER_ALLOWANCE, insert_deliveries, mass_sends_used, month_start_us
 from siyu.delivery.lease import Lease, claim, write_back
 from siyu.delivery.routing_state import Routing
-from siyu.services import channels
-from siyu.services import settings as brand_settings
 from siyu.store.tables import deliveries, task_changes, tasks
+from siyu.tasks import events as task_events
 
 US = 1_000_000
 

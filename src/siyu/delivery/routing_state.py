@@ -32,7 +32,7 @@ class Routing:
 
     @classmethod
     def load(cls, conn: Connection) -> Routing:
-        from siyu.services import channels  # the service imports every adapter: only when loading
+        from siyu.channels import stored as channels  # the service imports every adapter: only when loading
 
         configs = channels.load_all(conn)
         enabled = frozenset(name for name, config in configs.items() if config.enabled and name != "delivery")

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from siyu.brand import settings
 from siyu.core.errors import Problem, ValidationError
 from siyu.ingest import kinds
 from siyu.ingest.kinds import EventRecord
-from siyu.ingest.load.sql import resolve, unknown
-from siyu.services import settings
+from siyu.store.batch_sql import resolve, unknown
 from siyu.store.tables import chat_groups, customers, events
 
 

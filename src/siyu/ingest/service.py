@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
+from siyu.brand import settings
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import to_us
 from siyu.ingest import kinds
@@ -30,7 +31,6 @@ from siyu.ingest.load.outcome import Loader, Outcome
 from siyu.ingest.load.staff import StaffLoader
 from siyu.ingest.readers import BadRow, Row, Source, Values, open_source
 from siyu.ingest.rejects import RejectsFile
-from siyu.services import settings
 
 KINDS = ("staff", "customers", "groups", "members", "tags", "events")
 BATCH_ROWS = 10_000

@@ -16,10 +16,10 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from siyu.accounts import users as accounts
+from siyu.accounts.users import Role, User
 from siyu.core.errors import AuthError, ForbiddenError
 from siyu.core.timeutil import to_us
-from siyu.services import accounts
-from siyu.services.accounts import Role, User
 
 SESSION_COOKIE = "siyu_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from siyu.audiences.query import Audience, count, external_ids, sample
 from siyu.core.conditions import Tag, TargetKind
-from siyu.services.audiences import Audience, count, external_ids, sample
 from tests.support.dataset import Person, World
 
 

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
+from siyu.audiences import query as audiences
 from siyu.core.timeutil import US_PER_DAY, to_us
-from siyu.services import audiences, sops
+from siyu.sops import repo as sops
 from tests.support.dataset import Ev, Group, Person, StaffMember, World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from siyu.engine.tick import tick
+from siyu.planner.tick import tick
 from tests.integration.delivery.conftest import WEBHOOK
 from tests.support.brand import at, summary
 from tests.support.delivery import greet_brand, rows, task_of

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from siyu.audiences import query as audiences
 from siyu.core.timeutil import to_us
 from siyu.demo.generate import DemoFiles, write_demo
 from siyu.demo.load import load_demo
 from siyu.demo.world import DemoSpec
-from siyu.services import audiences, sops
+from siyu.sops import repo as sops
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
 ROOT = Path(__file__).resolve().parents[3]

@@ -13,7 +13,7 @@ from siyu.core.timeutil import to_us
 from siyu.demo.generate import DemoFiles, write_demo
 from siyu.demo.load import data_tables, load_demo, reset
 from siyu.demo.world import DemoSpec
-from siyu.services import sops
+from siyu.sops import repo as sops
 from siyu.store import tables
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")

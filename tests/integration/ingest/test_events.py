@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from siyu.brand import settings
 from siyu.core.errors import ValidationError
 from siyu.ingest.service import import_file
-from siyu.services import settings
 from tests.integration.ingest import state
 from tests.integration.ingest.files import write_rows
 from tests.integration.ingest.seed import seed

@@ -57,7 +57,7 @@ PROCESS_TIMEOUT = 120.0
 # in planning rather than in Python's start-up; it then runs the real command line.
 LAUNCHER = """
 import json, sys
-import siyu.engine.tick
+import siyu.planner.tick
 from siyu.cli import main
 print("ready", flush=True)
 line = sys.stdin.readline()

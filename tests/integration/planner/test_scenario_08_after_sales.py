@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from siyu.core.assign import pick_variant
-from siyu.services import sops as sop_service
+from siyu.sops import repo as sop_service
 
 # `run` from the rule tests: ticks that take every step even while a test on another schema
 # holds a PostgreSQL advisory lock (they are database-wide)

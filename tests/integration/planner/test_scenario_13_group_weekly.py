@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from siyu.services import settings
+from siyu.brand import settings
 from tests.support.brand import SCENARIOS, Brand, apply_sops, at, run, send_automatically, summary, task_rows
 
 SOP = "member-group-weekly"

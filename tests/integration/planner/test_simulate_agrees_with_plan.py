@@ -14,10 +14,10 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import Engine
 
+from siyu.brand import settings as brand_settings
 from siyu.core.timeutil import from_us
-from siyu.engine.simulate import simulate
-from siyu.engine.tick import tick
-from siyu.services import settings as brand_settings
+from siyu.planner.simulation import simulate
+from siyu.planner.tick import tick
 from siyu.store.tables import (
     chat_groups,
     customers,

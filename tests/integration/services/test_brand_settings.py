@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyu.brand import settings
 from siyu.core.errors import ValidationError
 from siyu.core.timeutil import day_number, to_us
-from siyu.services import settings
 from siyu.store.tables import events
 from tests.support.dataset import Ev, Person, World
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from siyu.channels import stored as channels
 from siyu.core.errors import ValidationError
-from siyu.services import channels
 
 NOW = 1_795_000_000_000_000
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from siyu.analytics import dashboard
 from siyu.core.timeutil import US_PER_DAY, to_us
-from siyu.services import dashboard
 from tests.support.brand import SHANGHAI, at
 from tests.support.web import Web
 

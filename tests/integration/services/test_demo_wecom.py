@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from siyu.channels import stored as channels
 from siyu.core.errors import ValidationError
-from siyu.services import channels
-from siyu.services.demo_wecom import FakeAddress, fake_address, use_fake
+from siyu.demo.fake_wecom import FakeAddress, fake_address, use_fake
 
 NOW = 1_795_000_000_000_000
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Engine
 
+from siyu.brand import settings
 from siyu.core.errors import ValidationError
-from siyu.services import settings
 
 OVERRIDES = {"2027-01-01": "holiday", "2027-02-07": "workday", "2026-10-08": "holiday"}
 

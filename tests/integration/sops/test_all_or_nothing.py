@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyu.core.errors import ValidationError
-from siyu.services import sops as sop_service
+from siyu.sops import repo as sop_service
 from siyu.store.tables import customer_attributes, customers
 from tests.integration.sops.scenarios import NOW_US, simple, snapshot, write
 

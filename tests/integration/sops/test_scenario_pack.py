@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 
 from siyu.core.model import SopKind
 from siyu.core.sopparse import parse_sop
-from siyu.services import sops as sop_service
+from siyu.sops import repo as sop_service
 from tests.integration.sops.scenarios import NOW_US, scenario_dir, scenario_files
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from siyu.core.errors import NotFoundError, ValidationError
-from siyu.services import sops as sop_service
+from siyu.sops import repo as sop_service
 from tests.integration.sops.scenarios import NOW_US, simple, snapshot, write
 
 

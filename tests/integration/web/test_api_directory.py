@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from siyu.services import directory
+from siyu.directory import people as directory
 from tests.support.brand import Brand
 from tests.support.web import Web
 

@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyu.ingest import jobs as import_jobs
 from siyu.ingest import service
-from siyu.services import import_jobs
 from siyu.store.tables import import_jobs as import_jobs_table
 from tests.integration.ingest.files import write_rows
 from tests.integration.web.imports_support import customer_ids, upload, use_data_dir, wait_done

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyu.core.yamlsource import load_sops, load_yaml
-from siyu.services.sop_yaml import same
+from siyu.sops.yaml_writer import same
 from siyu.store.tables import metadata, sop_versions, sops
 from tests.support.brand import Brand
 from tests.support.html_form import form_fields, fragment_fields

@@ -10,7 +10,7 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from siyu.services import import_jobs
+from siyu.ingest import jobs as import_jobs
 from tests.integration.web.imports_support import customer_ids, use_data_dir
 from tests.support.web import Web
 

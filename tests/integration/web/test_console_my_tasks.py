@@ -298,9 +298,9 @@ def test_an_operator_without_a_staff_link_gets_a_message(busy: Web) -> None:
 
 
 def test_an_operator_with_a_staff_link_works_on_that_staff_members_tasks(busy: Web) -> None:
+    from siyu.accounts import users as accounts
+    from siyu.accounts.users import Role
     from siyu.core.timeutil import to_us
-    from siyu.services import accounts
-    from siyu.services.accounts import Role
 
     with busy.engine.begin() as conn:
         accounts.create_user(

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from siyu.channels.base import Purpose
 from siyu.channels.delivery_settings import ADAPTERS
-from siyu.services.deliveries import STATUSES
+from siyu.delivery.deliveries import STATUSES
 from siyu.store.tables import customers, deliveries, tasks
 from siyu.web.api.deliveries import AdapterName, DeliveryStatus, PurposeName
 from tests.support.brand import at

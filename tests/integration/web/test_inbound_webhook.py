@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from siyu.channels import stored as channels
 from siyu.channels.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from siyu.core.timeutil import to_us
-from siyu.services import channels
 from siyu.store.tables import channels as channels_table
 from siyu.store.tables import customers, deliveries, events, task_changes, tasks
 from siyu.web.api.inbound import MAX_BODY_BYTES

@@ -13,8 +13,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from siyu.channels import stored as channels
 from siyu.core.timeutil import to_us
-from siyu.services import channels
 from tests.support.web import Web
 
 EXAMPLES_PER_OPERATION = 25

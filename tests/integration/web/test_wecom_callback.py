@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from siyu.channels import stored as channels
 from siyu.channels.wecom.crypto import CallbackCrypto
 from siyu.core.timeutil import to_us
-from siyu.services import channels
 from siyu.store.tables import chat_groups, customers, events
 from tests.support.web import Web
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from siyu.core.model import SopKind
-from siyu.services import sops
+from siyu.sops import repo as sops
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "sops"
 SCENARIO_NUMBERS = [f"{n:02d}" for n in range(1, 16)]

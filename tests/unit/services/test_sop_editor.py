@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from siyu.core.conditions import TargetKind
 from siyu.core.sopparse import parse_sop
 from siyu.core.yamlsource import load_sops, load_yaml
-from siyu.services import sop_editor as editor
-from siyu.services.sop_editor import Node, SopForm
-from siyu.services.sop_yaml import dump, emit, leading_comment, same
+from siyu.sops import editor
+from siyu.sops.editor import Node, SopForm
+from siyu.sops.yaml_writer import dump, emit, leading_comment, same
 from tests.unit.services.editor_strategies import definitions, json_values, scalars
 
 EXAMPLES = Path(__file__).parents[3] / "examples" / "sops"

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from siyu.core.model import Sop
-from siyu.services.sop_views import (
+from siyu.sops.repo import read_file
+from siyu.sops.timeline import (
     ContentView,
     Layout,
     Timeline,
@@ -22,7 +23,6 @@ from siyu.services.sop_views import (
     source_diff,
     timeline,
 )
-from siyu.services.sops import read_file
 from tests.support.brand import SCENARIOS
 from tests.unit.core.sop_samples import parse_one
 

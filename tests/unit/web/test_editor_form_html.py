@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 
 from siyu.core.yamlsource import load_sops
-from siyu.services import sop_editor as editor
-from siyu.services.sop_yaml import same
+from siyu.sops import editor
+from siyu.sops.yaml_writer import same
 from siyu.web.console.editor import form_context
 from siyu.web.i18n import translate
 from siyu.web.templating import templates

@@ -21,8 +21,8 @@ from siyu.ingest.fields import MISSING, month_day
 from siyu.ingest.kinds import EntityRecord
 from siyu.ingest.load.outcome import Outcome, RowFault
 from siyu.ingest.load.seen import SeenIds
-from siyu.ingest.load.sql import BatchInsert, batches, resolve, unknown
 from siyu.store import tables
+from siyu.store.batch_sql import BatchInsert, batches, resolve, unknown
 from siyu.store.tables import staff
 
 AttrTuple = tuple[str, str, float | None, int | None]  # kind, text, number, day

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.ingest.kinds import EventRecord
 from siyu.ingest.load.outcome import Outcome
-from siyu.ingest.load.sql import BatchInsert, IdCache, batches, placeholder, unknown
+from siyu.store.batch_sql import BatchInsert, IdCache, batches, placeholder, unknown
 from siyu.store.tables import chat_groups, customers, events
 
 COLUMNS = ("external_id", "type", "customer_id", "group_id", "at", "day", "properties")

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.ingest.kinds import LinkRecord
 from siyu.ingest.load.outcome import Outcome
-from siyu.ingest.load.sql import BatchInsert, resolve, unknown
+from siyu.store.batch_sql import BatchInsert, resolve, unknown
 from siyu.store.tables import chat_groups, customer_tags, customers, group_members
 
 

@@ -8,7 +8,7 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from siyu.ingest.load.sql import BatchInsert, batches
+from siyu.store.batch_sql import BatchInsert, batches
 
 
 class SeenIds:

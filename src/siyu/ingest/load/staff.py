@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from siyu.ingest.fields import MISSING
 from siyu.ingest.kinds import StaffRecord
 from siyu.ingest.load.outcome import Outcome, RowFault
-from siyu.ingest.load.sql import batches, resolve, unknown
+from siyu.store.batch_sql import batches, resolve, unknown
 from siyu.store.tables import staff, staff_roles, staff_tags
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from siyu.accounts import tokens
+from siyu.accounts import users as accounts
 from siyu.core.timeutil import from_us
-from siyu.services import accounts, tokens
 from siyu.web.deps import SESSION_COOKIE, AnyUser, Db, NowUs, engine_of
 from siyu.web.params import RowId
 

@@ -17,13 +17,13 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection
 
+from siyu.accounts import audit
+from siyu.accounts.users import User
+from siyu.brand import settings as brand_settings
+from siyu.channels import stored as channel_service
 from siyu.channels.registry import SETTINGS_MODELS
+from siyu.channels.stored import ALWAYS_ON, ChannelConfig
 from siyu.core.timeutil import from_us
-from siyu.services import audit
-from siyu.services import channels as channel_service
-from siyu.services import settings as brand_settings
-from siyu.services.accounts import User
-from siyu.services.channels import ALWAYS_ON, ChannelConfig
 from siyu.web.deps import Admin, Db, NowUs
 
 router = APIRouter(tags=["channels"])

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from siyu.services import customers as customer_service
-from siyu.services import settings as brand_settings
+from siyu.brand import settings as brand_settings
+from siyu.directory import customers as customer_service
 from siyu.web.api.tasks import TaskOut
 from siyu.web.deps import AnyUser, Db
 from siyu.web.paging import PagingQuery, page

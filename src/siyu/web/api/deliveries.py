@@ -12,11 +12,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
-from siyu.services import audit
-from siyu.services import deliveries as delivery_service
-from siyu.services import settings as brand_settings
-from siyu.services.accounts import User
-from siyu.services.deliveries import DeliveryFilter
+from siyu.accounts import audit
+from siyu.accounts.users import User
+from siyu.brand import settings as brand_settings
+from siyu.delivery import deliveries as delivery_service
+from siyu.delivery.deliveries import DeliveryFilter
 from siyu.web.deps import Db, NowUs, Operator
 from siyu.web.paging import PagingQuery, page
 from siyu.web.params import MAX_BIGINT, BigRowId

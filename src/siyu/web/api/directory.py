@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from siyu.services import customers as customer_service
-from siyu.services import directory
-from siyu.services.directory import TagKind
+from siyu.directory import customers as customer_service
+from siyu.directory import people as directory
+from siyu.directory.people import TagKind
 from siyu.web.api.customers import AttrScalar, CustomerPage
 from siyu.web.deps import AnyUser, Db
 from siyu.web.paging import PagingQuery, page

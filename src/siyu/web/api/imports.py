@@ -14,9 +14,10 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Path, Request, Uploa
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from siyu.accounts import audit
+from siyu.brand import settings as brand_settings
 from siyu.core.timeutil import from_us
-from siyu.services import audit, import_jobs
-from siyu.services import settings as brand_settings
+from siyu.ingest import jobs as import_jobs
 from siyu.web.deps import Caller, Db, NowUs, Operator, engine_of
 from siyu.web.paging import PagingQuery, page
 

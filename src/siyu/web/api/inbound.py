@@ -28,18 +28,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.engine import Connection
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from siyu.brand import settings as brand_settings
+from siyu.channels import stored as channels
 from siyu.channels.signing import DEFAULT_WINDOW_S, SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from siyu.channels.webhook.config import WebhookSettings
 from siyu.core.errors import Problem, ValidationError, format_path
 from siyu.core.tasks import TaskStatus, change_refused
 from siyu.core.timeutil import US_PER_SECOND, parse_instant, to_us
-from siyu.delivery import task_events
 from siyu.ingest.batch import StoredEvents, store_events
 from siyu.ingest.fields import YEARS
-from siyu.services import channels
-from siyu.services import settings as brand_settings
-from siyu.services import tasks as task_service
 from siyu.store.tables import deliveries, tasks
+from siyu.tasks import events as task_events
+from siyu.tasks import queries as task_service
 from siyu.web.api.events import EVENT_SCHEMA, MAX_BATCH, EventsStored
 from siyu.web.deps import NowUs, engine_of, writer_of
 from siyu.web.errors import error_body

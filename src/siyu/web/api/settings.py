@@ -12,12 +12,12 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from siyu.accounts import audit
+from siyu.accounts.users import User
+from siyu.brand import settings as brand_settings
 from siyu.core.brand import BrandSettings
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import US_PER_DAY, US_PER_SECOND
-from siyu.services import audit
-from siyu.services import settings as brand_settings
-from siyu.services.accounts import User
 from siyu.web.deps import Db, NowUs, Operator
 
 router = APIRouter(tags=["settings"])

@@ -13,11 +13,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.model import EventEntry
 from siyu.core.timeutil import from_us, parse_duration_us
-from siyu.services import settings as brand_settings
-from siyu.services import sop_drafts
+from siyu.planner import draft_simulation
+from siyu.sops import drafts as sop_drafts
 from siyu.web.deps import Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
 from siyu.web.errors import ConflictError
 
@@ -173,7 +174,7 @@ def simulation_answer(
         check = sop_drafts.check_draft(conn, source)
     check.raise_problems()
     try:
-        found = sop_drafts.simulate_draft(
+        found = draft_simulation.simulate_draft(
             engine, check, source, now_us=now, days=days, step_us=step, per_day=rows, with_others=with_others
         )
     except OperationalError as exc:

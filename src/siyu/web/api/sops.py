@@ -20,13 +20,13 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.timeutil import from_us, parse_duration_us
-from siyu.engine.simulate import simulate
-from siyu.services import settings as brand_settings
-from siyu.services import sop_overview
-from siyu.services import sops as sop_service
-from siyu.services.sop_views import source_diff
+from siyu.planner.simulation import simulate
+from siyu.sops import overview as sop_overview
+from siyu.sops import repo as sop_service
+from siyu.sops.timeline import source_diff
 from siyu.store.tables import sops
 from siyu.web.deps import AnyUser, Caller, Db, NowUs, Operator, StandaloneOperator, engine_of
 from siyu.web.paging import PagingQuery, page

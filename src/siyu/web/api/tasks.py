@@ -11,13 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from siyu.accounts import audit
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
-from siyu.services import audit
-from siyu.services import deliveries as delivery_service
-from siyu.services import settings as brand_settings
-from siyu.services import tasks as task_service
+from siyu.delivery import deliveries as delivery_service
+from siyu.tasks import queries as task_service
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.paging import PagingQuery, page
 from siyu.web.params import BigRowId

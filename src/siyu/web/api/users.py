@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from siyu.services import accounts, audit
-from siyu.services import settings as brand_settings
-from siyu.services.accounts import Role
+from siyu.accounts import audit
+from siyu.accounts import users as accounts
+from siyu.accounts.users import Role
+from siyu.brand import settings as brand_settings
 from siyu.web.api.auth import UserOut
 from siyu.web.deps import Admin, Db, NowUs, Operator
 from siyu.web.params import MAX_BIGINT

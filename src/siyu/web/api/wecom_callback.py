@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from siyu.channels import stored as channels
 from siyu.channels.wecom.callback_events import ID_MAX, CallbackOutcome, events_from_callback
 from siyu.channels.wecom.config import WeComSettings
 from siyu.channels.wecom.crypto import (
@@ -35,7 +36,6 @@ from siyu.channels.wecom.crypto import (
 )
 from siyu.core.timeutil import US_PER_SECOND
 from siyu.ingest.batch import store_events
-from siyu.services import channels
 from siyu.store.tables import chat_groups, customers, staff
 from siyu.web.api.inbound import Refused, body_capped_at, invalid_fields
 from siyu.web.deps import NowUs, engine_of, writer_of

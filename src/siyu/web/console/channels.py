@@ -18,12 +18,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic.fields import FieldInfo
 from starlette.datastructures import FormData
 
+from siyu.brand import settings as brand_settings
+from siyu.channels import stored as channel_service
 from siyu.channels.delivery_settings import ADAPTERS, ROUTE_KEYS
 from siyu.channels.registry import DELIVERY, KINDS, SETTINGS_MODELS
+from siyu.channels.stored import ALWAYS_ON
 from siyu.core.errors import Problem, ValidationError
-from siyu.services import channels as channel_service
-from siyu.services import settings as brand_settings
-from siyu.services.channels import ALWAYS_ON
 from siyu.web.api.channels import ChannelName, channel_out, plain_settings, save_channel
 from siyu.web.deps import Admin, Caller, Db, NowUs
 from siyu.web.templating import render

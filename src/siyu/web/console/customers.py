@@ -15,11 +15,11 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.engine import Connection
 
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import ValidationError
-from siyu.services import customers as customer_service
-from siyu.services import directory
-from siyu.services import settings as brand_settings
-from siyu.services.directory import TagKind
+from siyu.directory import customers as customer_service
+from siyu.directory import people as directory
+from siyu.directory.people import TagKind
 from siyu.web.deps import AnyUser, Db
 from siyu.web.scope import limited_to
 from siyu.web.templating import render

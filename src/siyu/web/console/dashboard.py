@@ -8,10 +8,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from siyu.analytics import dashboard
+from siyu.brand import settings as brand_settings
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us
-from siyu.services import dashboard, sop_overview
-from siyu.services import settings as brand_settings
+from siyu.sops import overview as sop_overview
 from siyu.web.deps import AnyUser, Db, NowUs
 from siyu.web.templating import render
 

@@ -14,13 +14,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from siyu.brand import settings as brand_settings
 from siyu.channels.base import Purpose
 from siyu.channels.delivery_settings import ADAPTERS
 from siyu.channels.registry import KINDS
 from siyu.core.errors import Problem, ValidationError
-from siyu.services import deliveries as delivery_service
-from siyu.services import settings as brand_settings
-from siyu.services.deliveries import RETRYABLE, STATUSES, DeliveryFilter
+from siyu.delivery import deliveries as delivery_service
+from siyu.delivery.deliveries import RETRYABLE, STATUSES, DeliveryFilter
 from siyu.web.api.deliveries import retry_dead, retry_one
 from siyu.web.console.pages import safe_next
 from siyu.web.deps import Caller, Db, NowUs, Operator

@@ -69,17 +69,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 
 import siyu
+from siyu.brand import settings as brand_settings
 from siyu.core.bounds import BOUND_OPS
 from siyu.core.conditions import ATTR_OPS
 from siyu.core.errors import NotFoundError, ValidationError
 from siyu.core.model import EventEntry, SopKind
 from siyu.core.timeutil import from_us
 from siyu.core.yamlsource import LoadedSop, load_sops
-from siyu.services import settings as brand_settings
-from siyu.services import sop_drafts
-from siyu.services import sops as sop_service
-from siyu.services.sop_drafts import DraftCheck, Located
-from siyu.services.sop_editor import (
+from siyu.planner import draft_simulation
+from siyu.sops import drafts as sop_drafts
+from siyu.sops import repo as sop_service
+from siyu.sops.drafts import DraftCheck, Located
+from siyu.sops.editor import (
     AT_FORMS,
     CHANNELS,
     EVERY,
@@ -103,7 +104,7 @@ from siyu.services.sop_editor import (
     form_of,
     yaml_of,
 )
-from siyu.services.sop_yaml import leading_comment
+from siyu.sops.yaml_writer import leading_comment
 from siyu.web.api.sop_drafts import MAX_SOURCE
 from siyu.web.deps import Caller, Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
 from siyu.web.templating import render
@@ -372,7 +373,7 @@ def simulate(request: Request, who: StandaloneOperator, now: NowUs, fields: Post
     days_text = fields.get("days", "")
     days = min(max(int(days_text), 1), 31) if days_text.isdigit() else SIMULATED_DAYS
     try:
-        found = sop_drafts.simulate_draft(
+        found = draft_simulation.simulate_draft(
             engine,
             check,
             source,

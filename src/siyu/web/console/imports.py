@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import ValidationError
+from siyu.ingest import jobs as import_jobs
 from siyu.ingest.service import KINDS
-from siyu.services import import_jobs
-from siyu.services import settings as brand_settings
 from siyu.web.api.imports import JobId, start_job
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.templating import render

@@ -21,13 +21,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
 
+from siyu.accounts import audit
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, ValidationError
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
-from siyu.services import audit
-from siyu.services import settings as brand_settings
-from siyu.services import tasks as task_service
 from siyu.store.tables import chat_groups, customers, sops, tasks
+from siyu.tasks import queries as task_service
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.params import BigRowId
 from siyu.web.templating import render

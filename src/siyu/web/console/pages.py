@@ -8,8 +8,8 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from siyu.accounts import users as accounts
 from siyu.core.errors import AuthError, ThrottledError
-from siyu.services import accounts
 from siyu.web.deps import SESSION_COOKIE, Caller, Db, NowUs, caller, engine_of, optional_caller
 from siyu.web.i18n import LOCALE_COOKIE, LOCALES, locale_of, translate
 from siyu.web.templating import render

@@ -13,9 +13,9 @@ from zoneinfo import available_timezones
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from siyu.accounts import audit
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
-from siyu.services import audit
-from siyu.services import settings as brand_settings
 from siyu.web.api.settings import SettingKey, change_setting, settings_values
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.templating import render

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError
-from siyu.services import settings as brand_settings
-from siyu.services import sop_overview
-from siyu.services import sops as sop_service
-from siyu.services.sop_views import campaign_day, duration_text, timeline
+from siyu.sops import overview as sop_overview
+from siyu.sops import repo as sop_service
+from siyu.sops.timeline import campaign_day, duration_text, timeline
 from siyu.web.api.sops import MAX_VERSION, SOP_ID_PATTERN, version_diff
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.templating import render

@@ -13,10 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from siyu.accounts import audit, tokens
+from siyu.accounts import users as accounts
+from siyu.accounts.users import LOCALES, Role, User
+from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
-from siyu.services import accounts, audit, tokens
-from siyu.services import settings as brand_settings
-from siyu.services.accounts import LOCALES, Role, User
 from siyu.web.deps import Admin, AnyUser, Caller, Db, NowUs
 from siyu.web.templating import render
 

@@ -10,12 +10,12 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import Engine
 
+from siyu.brand import settings as settings_service
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import to_us
-from siyu.engine.tick import TickReport, tick
-from siyu.services import settings as settings_service
-from siyu.services import sops as sop_service
-from siyu.services import tasks as task_service
+from siyu.planner.tick import TickReport, tick
+from siyu.sops import repo as sop_service
+from siyu.tasks import queries as task_service
 from tests.support.brand import apply_sops, at, iso, sql, task_rows
 
 # 2026-03-02 is a Monday with no public holiday near it: the default week of these tests.

@@ -1,0 +1,1 @@
+"""Figures about the brand's work: the dashboard today, reports later."""

@@ -1,0 +1,1 @@
+"""Who is in an SOP's audiences now, as set-based SQL."""

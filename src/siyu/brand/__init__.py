@@ -1,0 +1,1 @@
+"""The brand's own settings: time zone, quiet hours, caps, lateness, workday overrides."""

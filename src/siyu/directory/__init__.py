@@ -1,0 +1,1 @@
+"""Customers, staff, groups and tags as the console and API browse them."""

@@ -1,0 +1,222 @@
+"""The brand-wide frequency cap, applied to customers who got new customer-facing tasks.
+
+A customer whose counted tasks in reach cannot break a cap (no more than the smaller cap in
+all) is cleared set-based; the others are placed by core.caps.place, which defers the
+lower-priority, later-planned tasks to the next day with room."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.core.caps import MAX_DEFERRAL_DAYS, CapItem, place
+from siyu.core.conditions import TargetKind
+from siyu.core.model import CUSTOMER_FACING
+from siyu.core.tasks import COUNTED_BY_CAPS, PLANNER, TaskStatus
+from siyu.core.timeutil import US_PER_DAY, from_us, local_day, to_us
+from siyu.planner.context import PlanContext
+from siyu.planner.loaded_sops import SopBook
+from siyu.planner.transitions import change
+from siyu.store.tables import task_changes, tasks
+
+FACING = [channel.value for channel in CUSTOMER_FACING]
+COUNTED = [status.value for status in COUNTED_BY_CAPS]
+BACK_IN_PLACE = "频次上限腾出空位，恢复原定时间 (room under the cap again; back to its time)"
+
+
+def _week_start(now_us: int, ctx: PlanContext) -> int:
+    local = from_us(now_us, ctx.zone)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return to_us(monday) - US_PER_DAY
+
+
+def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -> bool:
+    """Check a batch of customers with unchecked tasks; returns whether more remain."""
+    unchecked = sa.select(tasks.c.target_id).where(tasks.c.cap_pending).distinct().order_by(tasks.c.target_id)
+    customer_ids = [int(i) for i in conn.execute(unchecked.limit(batch)).scalars()]
+    if not customer_ids:
+        return False
+    low, high = customer_ids[0], customer_ids[-1]
+    caps = ctx.settings.caps
+    limit = min(caps.per_day, caps.per_week)
+    horizon_start = min(_week_start(ctx.now_us, ctx), ctx.now_us - 8 * US_PER_DAY)
+    in_reach = [
+        tasks.c.target_type == TargetKind.customer.value,
+        tasks.c.target_id.between(low, high),
+        tasks.c.channel.in_(FACING),
+        tasks.c.status.in_(COUNTED),
+        tasks.c.due_at >= horizon_start,
+    ]
+    crowded_query = _crowded(in_reach, unchecked.where(tasks.c.target_id.between(low, high)), limit, horizon_start, ctx)
+    crowded = [int(i) for i in conn.execute(crowded_query).scalars()]
+    counted = (
+        sa.select(
+            tasks.c.id,
+            tasks.c.target_id,
+            tasks.c.sop_id,
+            tasks.c.step_id,
+            tasks.c.status,
+            tasks.c.priority,
+            tasks.c.wanted_at,
+            tasks.c.due_at,
+            tasks.c.reason,
+            tasks.c.created_at,
+            tasks.c.scheduled_at,
+        )
+        .where(*in_reach, tasks.c.target_id.in_(crowded))
+        .order_by(tasks.c.id)
+    )
+    by_customer: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(counted) if crowded else ():
+        by_customer[row.target_id].append(row)
+    updates: list[dict[str, Any]] = []
+    unplaceable: dict[str, list[int]] = defaultdict(list)
+    failures: dict[str, list[int]] = defaultdict(list)
+    for rows in by_customer.values():
+        if _within_caps(rows, limit, ctx):
+            continue
+        # "earlier planned" by the tick that planned it, then SOP, step position and occurrence —
+        # not the task id, which depends on which of several workers got to an SOP first
+        planned = sorted(
+            rows,
+            key=lambda r: (r.created_at, r.sop_id, _step_position(book, r.sop_id, r.step_id), r.scheduled_at, r.id),
+        )
+        order = {r.id: position for position, r in enumerate(planned)}
+        items = [
+            CapItem(
+                key=r.id,
+                want_us=r.wanted_at if r.wanted_at > ctx.now_us else r.due_at,
+                priority=r.priority,
+                order=order[r.id],
+                movable=r.status == TaskStatus.pending.value and r.due_at > ctx.now_us,
+                workdays_only=_workdays_only(book, r.sop_id, r.step_id),
+            )
+            for r in rows
+        ]
+        current = {r.id: r for r in rows}
+        for placement in place(items, caps, ctx.settings):
+            row = current[placement.key]
+            if placement.failed:
+                failures[placement.reason or "workday calendar"].append(row.id)
+            elif placement.due_us is None:
+                unplaceable[placement.reason or "频次上限 (frequency cap): no room"].append(row.id)
+            elif placement.due_us != row.due_at or placement.reason != row.reason:
+                updates.append({"task_id": row.id, "due_at": placement.due_us, "reason": placement.reason})
+    if updates:
+        conn.execute(
+            sa.update(tasks)
+            .where(tasks.c.id == sa.bindparam("task_id"))
+            .values(due_at=sa.bindparam("due_at"), reason=sa.bindparam("reason"), updated_at=ctx.now_us),
+            updates,
+        )
+        # a move keeps the status; the history shows who moved it and why
+        conn.execute(
+            sa.insert(task_changes),
+            [
+                {
+                    "task_id": u["task_id"],
+                    "at": ctx.now_us,
+                    "status": TaskStatus.pending.value,
+                    "actor": PLANNER,
+                    "reason": u["reason"] or BACK_IN_PLACE,
+                }
+                for u in updates
+            ],
+        )
+    for reason, ids in unplaceable.items():
+        change(conn, ids, TaskStatus.skipped, actor=PLANNER, now_us=ctx.now_us, reason=reason)
+    for reason, ids in failures.items():
+        change(conn, ids, TaskStatus.failed, actor=PLANNER, now_us=ctx.now_us, reason=reason)
+    conn.execute(
+        sa.update(tasks).where(tasks.c.cap_pending, tasks.c.target_id.between(low, high)).values(cap_pending=False)
+    )
+    return len(customer_ids) == batch
+
+
+def _crowded(
+    in_reach: list[Any], unchecked: sa.Select[Any], limit: int, horizon_start: int, ctx: PlanContext
+) -> sa.Select[Any]:
+    """Customers who may need a move: a local day over the daily cap, more tasks in reach than
+    the weekly cap, or a task already moved. The rest are cleared without reading their tasks.
+
+    Local days are counted in SQL with the zone's offset when it is the same over the whole
+    reach (no daylight-saving change); otherwise every customer with more tasks than the
+    smaller cap is read."""
+    caps = ctx.settings.caps
+    moved = sa.func.max(sa.case((tasks.c.due_at != tasks.c.wanted_at, 1), else_=0))
+    offset = _fixed_offset_us(horizon_start, ctx)
+    if offset is None:
+        return (
+            sa.select(tasks.c.target_id)
+            .where(*in_reach, tasks.c.target_id.in_(unchecked))
+            .group_by(tasks.c.target_id)
+            .having(sa.or_(sa.func.count() > limit, moved == 1))
+        )
+    day = (tasks.c.due_at + offset) // US_PER_DAY
+    per_day = (
+        sa.select(tasks.c.target_id, sa.func.count().label("n"), moved.label("moved"))
+        .where(*in_reach, tasks.c.target_id.in_(unchecked))
+        .group_by(tasks.c.target_id, day)
+        .subquery()
+    )
+    return (
+        sa.select(per_day.c.target_id)
+        .group_by(per_day.c.target_id)
+        .having(
+            sa.or_(
+                sa.func.max(per_day.c.n) > caps.per_day,
+                sa.func.sum(per_day.c.n) > caps.per_week,
+                sa.func.max(per_day.c.moved) == 1,
+            )
+        )
+    )
+
+
+def _fixed_offset_us(start_us: int, ctx: PlanContext) -> int | None:
+    """The zone's UTC offset if it does not change from `start_us` to MAX_DEFERRAL_DAYS ahead."""
+    end_us = ctx.now_us + (MAX_DEFERRAL_DAYS + 14) * US_PER_DAY
+    offsets = {from_us(us, ctx.zone).utcoffset() for us in range(start_us, end_us, US_PER_DAY)}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return None if offset is None else int(offset.total_seconds()) * 1_000_000
+
+
+def _within_caps(rows: list[Any], limit: int, ctx: PlanContext) -> bool:
+    """True when nothing was deferred and no local day or week is over its cap: nothing to move."""
+    if any(r.due_at != r.wanted_at for r in rows):
+        return False
+    if len(rows) <= limit:
+        return True
+    caps = ctx.settings.caps
+    days = Counter(local_day(r.due_at, ctx.zone) for r in rows)
+    if max(days.values()) > caps.per_day:
+        return False
+    weeks = Counter(_week_of(day) for day in days.elements())
+    return max(weeks.values()) <= caps.per_week
+
+
+def _week_of(day: int) -> int:
+    """Local weeks Monday to Sunday: day 0 (1970-01-01) was a Thursday."""
+    return (day + 3) // 7
+
+
+def _step_position(book: SopBook, sop_id: str, step_id: str) -> int:
+    """The step's place in its SOP (steps are planned in that order)."""
+    stored = book.enabled.get(sop_id)
+    steps = [step.id for step in stored.sop.steps] if stored is not None else []
+    return steps.index(step_id) if step_id in steps else len(steps)
+
+
+def _workdays_only(book: SopBook, sop_id: str, step_id: str) -> bool:
+    stored = book.enabled.get(sop_id)
+    if stored is None:
+        return False
+    for step in stored.sop.steps:
+        if step.id == step_id:
+            return step.workdays_only
+    return False

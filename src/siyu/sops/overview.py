@@ -1,0 +1,242 @@
+"""SOPs as the console and the API show them: the list with how many are in each SOP and when it
+was last planned, versions, audiences with samples, and the changes people make (apply, enable,
+disable), each recorded in the audit log in the caller's transaction.
+
+Every query here is bounded: the count of targets in an SOP reads its open entries through the
+partial index on open entries and stops at a cap — `LIST_CAP` in lists (shown as "10,000+"),
+`DETAIL_CAP` for one SOP — so a page of SOPs costs the same at a million customers as at a
+thousand (about 2 ms per SOP at the list cap on SQLite)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.engine import Connection
+
+from siyu.accounts import audit
+from siyu.accounts.users import User
+from siyu.audiences import query as audiences
+from siyu.core.conditions import TargetKind
+from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.core.model import Sop
+from siyu.core.yamlsource import load_sops
+from siyu.sops import repo as sop_service
+from siyu.store.compile import TARGET_TABLES
+from siyu.store.tables import sop_entries, sop_state, sop_versions, sops
+
+LIST_CAP = 10_000
+DETAIL_CAP = 100_000
+VERSIONS_SHOWN = 200
+CONSOLE_FOLDER = Path("console")
+
+
+@dataclass(frozen=True)
+class InSop:
+    """Targets in an SOP now (open entries); `capped`: there are more than `count`."""
+
+    count: int
+    capped: bool
+
+
+@dataclass(frozen=True)
+class SopRow:
+    id: str
+    name: str
+    kind: str
+    enabled: bool
+    priority: int
+    latest_version: int
+    updated_at_us: int
+    enabled_at_us: int | None
+    in_sop: InSop | None  # None when not asked for
+    last_tick_at_us: int | None
+
+
+def in_sop(conn: Connection, sop_id: str, *, cap: int) -> InSop:
+    """Open entries of an SOP, counted up to `cap`."""
+    open_entries = (
+        sa.select(sa.literal_column("1").label("one"))
+        .where(sop_entries.c.sop_id == sop_id, sop_entries.c.exited_at.is_(None))
+        .limit(cap + 1)
+        .subquery()
+    )
+    found = int(conn.execute(sa.select(sa.func.count()).select_from(open_entries)).scalar_one())
+    return InSop(min(found, cap), found > cap)
+
+
+def last_ticks(conn: Connection, sop_ids: list[str]) -> dict[str, int]:
+    if not sop_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(sop_state.c.sop_id, sop_state.c.last_tick_at).where(
+            sop_state.c.sop_id.in_(sop_ids), sop_state.c.last_tick_at.is_not(None)
+        )
+    )
+    return {row.sop_id: int(row.last_tick_at) for row in rows}
+
+
+def _row(row: Any, count: InSop | None, ticks: dict[str, int]) -> SopRow:
+    return SopRow(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        enabled=bool(row.enabled),
+        priority=row.priority,
+        latest_version=row.latest_version,
+        updated_at_us=row.updated_at,
+        enabled_at_us=row.enabled_at,
+        in_sop=count,
+        last_tick_at_us=ticks.get(row.id),
+    )
+
+
+def list_sops(conn: Connection, *, limit: int, offset: int = 0, figures: bool = True) -> list[SopRow]:
+    """SOPs by priority (highest first), then id; `figures` adds who is in each and its last tick."""
+    rows = list(conn.execute(sa.select(sops).order_by(sops.c.priority.desc(), sops.c.id).limit(limit).offset(offset)))
+    if not figures:
+        return [_row(row, None, {}) for row in rows]
+    ticks = last_ticks(conn, [row.id for row in rows])
+    return [_row(row, in_sop(conn, row.id, cap=LIST_CAP), ticks) for row in rows]
+
+
+def one(conn: Connection, sop_id: str) -> SopRow:
+    row = conn.execute(sa.select(sops).where(sops.c.id == sop_id)).first()
+    if row is None:
+        raise NotFoundError(f"no SOP named {sop_id}")
+    return _row(row, in_sop(conn, sop_id, cap=DETAIL_CAP), last_ticks(conn, [sop_id]))
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: int
+    created_at_us: int
+    checksum: str
+    source_file: str | None
+
+
+def versions(conn: Connection, sop_id: str, *, limit: int = VERSIONS_SHOWN) -> list[VersionRow]:
+    """The newest `limit` versions of an SOP, newest first (its primary key orders them)."""
+    rows = conn.execute(
+        sa.select(
+            sop_versions.c.version, sop_versions.c.created_at, sop_versions.c.checksum, sop_versions.c.source_file
+        )
+        .where(sop_versions.c.sop_id == sop_id)
+        .order_by(sop_versions.c.version.desc())
+        .limit(limit)
+    )
+    return [VersionRow(r.version, r.created_at, r.checksum, r.source_file) for r in rows]
+
+
+# ---------------------------------------------------------------- audiences
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str  # external id
+    name: str
+
+
+@dataclass(frozen=True)
+class AudienceView:
+    name: str  # customers | groups | staff
+    target: str  # customer | group | staff
+    count: int
+    sample: list[Member]
+    nobody: bool  # a campaign without `audience` (or `groups`) reaches none of these
+
+
+def _names(conn: Connection, target: TargetKind, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    table = TARGET_TABLES[target]
+    rows = conn.execute(sa.select(table.c.external_id, table.c.name).where(table.c.external_id.in_(ids)))
+    return {str(r.external_id): str(r.name) for r in rows}
+
+
+def audience_of(conn: Connection, sop: Sop, now_us: int, *, limit: int) -> list[AudienceView]:
+    """Each audience of the SOP now: its size and a sample of up to `limit` with their names."""
+    found: list[AudienceView] = []
+    for name, audience in audiences.audiences_of(sop).items():
+        count = audiences.count(conn, audience, now_us)
+        ids = audiences.sample(conn, audience, now_us, limit=limit) if count else []
+        names = _names(conn, audience.target, ids)
+        found.append(
+            AudienceView(
+                name=name,
+                target=audience.target.value,
+                count=count,
+                sample=[Member(i, names.get(i, "")) for i in ids],
+                nobody=audience.nobody,
+            )
+        )
+    return found
+
+
+# ---------------------------------------------------------------- changes
+
+
+def console_file(text: str) -> Path:
+    """The name a console text is applied under: `console/<id>.yaml` (`console/sop.yaml` when the
+    text has no readable id yet; the problems then name that)."""
+    try:
+        loaded = load_sops(text, "console/sop.yaml")
+    except (ValidationError, yaml.YAMLError):
+        return CONSOLE_FOLDER / "sop.yaml"
+    first = loaded[0].raw.get("id") if loaded and isinstance(loaded[0].raw, dict) else None
+    if isinstance(first, int | str) and str(first) and all(c.isalnum() or c == "-" for c in str(first)):
+        return CONSOLE_FOLDER / f"{first}.yaml"
+    return CONSOLE_FOLDER / "sop.yaml"
+
+
+def check_characters(text: str, file: Path) -> None:
+    """YAML refuses control characters before it parses anything, and that error escapes the SOP
+    reader: report it located, like every other problem of the text."""
+    try:
+        yaml.reader.Reader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        raise ValidationError(
+            [Problem(f"{file}:{line}:{column}", f"the character U+{code:04X} is not allowed in YAML text")]
+        ) from exc
+
+
+def apply_source(conn: Connection, user: User, text: str, *, now_us: int) -> sop_service.ApplyReport:
+    """Validate and apply SOP text (all or nothing); every new version is audited."""
+    check_characters(text, CONSOLE_FOLDER / "sop.yaml")
+    report = sop_service.apply_text(conn, text, console_file(text), now_us=now_us)
+    for applied in report.applied:
+        if applied.outcome is sop_service.Outcome.unchanged:
+            continue  # nothing was written, so nothing changed
+        audit.record(
+            conn,
+            actor=user,
+            action="sop.apply",
+            subject_type="sop",
+            subject_id=applied.sop_id,
+            now_us=now_us,
+            detail={"version": applied.version, "outcome": applied.outcome.value},
+        )
+    return report
+
+
+def switch(conn: Connection, user: User, sop_id: str, enabled: bool, *, now_us: int) -> bool:
+    """Switch an SOP on or off; a change is audited with the version that is switched."""
+    changed = sop_service.set_enabled(conn, sop_id, enabled, now_us=now_us)
+    if changed:
+        latest = conn.execute(sa.select(sops.c.latest_version).where(sops.c.id == sop_id)).scalar_one()
+        audit.record(
+            conn,
+            actor=user,
+            action="sop.enable" if enabled else "sop.disable",
+            subject_type="sop",
+            subject_id=sop_id,
+            now_us=now_us,
+            detail={"version": int(latest)},
+        )
+    return changed

@@ -1,0 +1,150 @@
+"""Reading tasks and the changes people make to them (done, skip)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from siyu.brand import settings as brand_settings
+from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.core.tasks import TaskStatus, change_refused
+from siyu.core.timeutil import from_us, to_us
+from siyu.store.tables import chat_groups, customers, staff, task_changes, tasks
+from siyu.tasks import events as task_events
+
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    staff: str | None = None  # executor's external id
+    status: TaskStatus | None = None
+    sop: str | None = None
+    due_before_us: int | None = None
+    due_from_us: int | None = None
+    limit: int = 1000
+    offset: int = 0
+
+
+def _target_external() -> Any:
+    return sa.case(
+        (
+            tasks.c.target_type == "customer",
+            sa.select(customers.c.external_id).where(customers.c.id == tasks.c.target_id).scalar_subquery(),
+        ),
+        (
+            tasks.c.target_type == "group",
+            sa.select(chat_groups.c.external_id).where(chat_groups.c.id == tasks.c.target_id).scalar_subquery(),
+        ),
+        else_=sa.select(staff.c.external_id).where(staff.c.id == tasks.c.target_id).scalar_subquery(),
+    )
+
+
+def _query() -> sa.Select[Any]:
+    executor = staff.alias("executor")
+    return sa.select(tasks, _target_external().label("target"), executor.c.external_id.label("executor")).select_from(
+        tasks.outerjoin(executor, executor.c.id == tasks.c.executor_id)
+    )
+
+
+def as_dict(row: Any, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "sop": row.sop_id,
+        "sop_version": row.sop_version,
+        "step": row.step_id,
+        "target_type": row.target_type,
+        "target": row.target,
+        "executor": row.executor,
+        "due_at": from_us(row.due_at, zone).isoformat(),
+        "status": row.status,
+        "variant": row.variant,
+        "channel": row.channel,
+        "mode": row.mode,
+        "content": row.content,
+        "reason": row.reason,
+        "scheduled_at": from_us(row.scheduled_at, zone).isoformat(),
+        "entry": row.entry_no,
+    }
+
+
+def list_tasks(conn: Connection, where: TaskFilter) -> list[dict[str, Any]]:
+    if not 1 <= where.limit <= MAX_LIMIT:
+        raise ValidationError([Problem("--limit", f"expected 1 to {MAX_LIMIT}, got {where.limit}")])
+    zone = brand_settings.load(conn).zone
+    query = _query()
+    if where.staff is not None:
+        staff_id = conn.execute(sa.select(staff.c.id).where(staff.c.external_id == where.staff)).scalar()
+        if staff_id is None:
+            raise NotFoundError(f"no staff member {where.staff}")
+        query = query.where(tasks.c.executor_id == staff_id)
+    if where.status is not None:
+        query = query.where(tasks.c.status == where.status.value)
+    if where.sop is not None:
+        query = query.where(tasks.c.sop_id == where.sop)
+    if where.due_before_us is not None:
+        query = query.where(tasks.c.due_at < where.due_before_us)
+    if where.due_from_us is not None:
+        query = query.where(tasks.c.due_at >= where.due_from_us)
+    query = query.order_by(tasks.c.due_at, tasks.c.id).limit(where.limit).offset(where.offset)
+    return [as_dict(row, zone) for row in conn.execute(query)]
+
+
+def get_task(conn: Connection, task_id: int) -> dict[str, Any]:
+    row = conn.execute(_query().where(tasks.c.id == task_id)).first()
+    if row is None:
+        raise NotFoundError(f"no task {task_id}")
+    return as_dict(row, brand_settings.load(conn).zone)
+
+
+def history(conn: Connection, task_id: int) -> list[dict[str, Any]]:
+    zone = brand_settings.load(conn).zone
+    rows = conn.execute(sa.select(task_changes).where(task_changes.c.task_id == task_id).order_by(task_changes.c.id))
+    return [
+        {"at": from_us(r.at, zone).isoformat(), "status": r.status, "actor": r.actor, "reason": r.reason} for r in rows
+    ]
+
+
+def set_status(
+    conn: Connection, task_id: int, wanted: TaskStatus, *, actor: str, now_us: int, reason: str | None = None
+) -> dict[str, Any]:
+    """A person marks a task done or skipped; refuses other moves with the reason."""
+    row = conn.execute(sa.select(tasks.c.status).where(tasks.c.id == task_id).with_for_update()).first()
+    if row is None:
+        raise NotFoundError(f"no task {task_id}")
+    refused = change_refused(TaskStatus(row.status), wanted)
+    if refused is not None:
+        raise ValidationError([Problem(f"task {task_id}", refused)])
+    if wanted is TaskStatus.skipped and not (reason and reason.strip()):
+        raise ValidationError([Problem("--reason", "skipping a task needs a reason")])
+    conn.execute(
+        sa.update(tasks).where(tasks.c.id == task_id).values(status=wanted.value, reason=reason, updated_at=now_us)
+    )
+    conn.execute(
+        sa.insert(task_changes).values(task_id=task_id, at=now_us, status=wanted.value, actor=actor, reason=reason)
+    )
+    if wanted is TaskStatus.done:
+        zone = brand_settings.load(conn).zone
+        task_events.record(conn, task_id, "done", now_us=now_us, zone=zone, extra={"by": actor})
+    return get_task(conn, task_id)
+
+
+def counts_by_step(conn: Connection, *, due_from_us: int, due_before_us: int) -> list[tuple[str, str, str, int]]:
+    """(sop, step, status, count) of the tasks due in [from, before), by SOP and step."""
+    query = (
+        sa.select(tasks.c.sop_id, tasks.c.step_id, tasks.c.status, sa.func.count())
+        .where(tasks.c.due_at >= due_from_us, tasks.c.due_at < due_before_us)
+        .group_by(tasks.c.sop_id, tasks.c.step_id, tasks.c.status)
+        .order_by(tasks.c.sop_id, tasks.c.step_id, tasks.c.status)
+    )
+    return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in conn.execute(query)]
+
+
+def due_us(task: dict[str, Any]) -> int:
+    """The due instant of a task dict (as `as_dict` writes it)."""
+    return to_us(datetime.fromisoformat(str(task["due_at"])))
