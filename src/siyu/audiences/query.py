@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.brand import settings as brand_settings
-from siyu.core.conditions import Condition, TargetKind
+from siyu.core.conditions.nodes import Condition, TargetKind
 from siyu.core.facts import Context
 from siyu.core.model import Sop, SopKind, audience_target
 from siyu.store.compile import TARGET_TABLES, SqlContext, condition_sql

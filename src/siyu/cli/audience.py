@@ -10,7 +10,8 @@ from rich.table import Table
 
 from siyu.audiences import query as audiences
 from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
-from siyu.core.conditions import TargetKind, parse_condition
+from siyu.core.conditions.nodes import TargetKind
+from siyu.core.conditions.parse import parse_condition
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import to_us
 from siyu.core.yamlsource import load_yaml

@@ -1,13 +1,15 @@
 """Evaluate a condition on one target's facts — the reference semantics that store.compile
-must match (a property test proves it)."""
+must match (a property test proves it). Both `match` over the closed `Condition` union and
+end in `assert_never`, so a leaf without a branch here fails mypy."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import assert_never
 
 from siyu.core import birthdays, repurchase
 from siyu.core.bounds import in_window
-from siyu.core.conditions import (
+from siyu.core.conditions.nodes import (
     GROUP_MEMBER_COUNT,
     All,
     AnyOf,
@@ -35,51 +37,59 @@ SUM_DECIMALS = 6
 
 
 def evaluate(condition: Condition, facts: Facts, ctx: Context) -> bool:
-    if isinstance(condition, All):
-        return all(evaluate(item, facts, ctx) for item in condition.items)
-    if isinstance(condition, AnyOf):
-        return any(evaluate(item, facts, ctx) for item in condition.items)
-    if isinstance(condition, Not):
-        return not evaluate(condition.item, facts, ctx)
-    if isinstance(condition, Tag):
-        return condition.name in facts.tags
-    if isinstance(condition, Role):
-        return isinstance(facts, StaffFacts) and condition.name in facts.roles
-    if isinstance(condition, Attr):
-        return attribute_holds(condition, _attributes(facts))
-    if isinstance(condition, Event):
-        return _event_holds(condition, facts, ctx)
-    if isinstance(condition, Since):
-        return _since_holds(condition, facts, ctx)
-    if isinstance(facts, CustomerFacts):
-        return _customer_leaf(condition, facts, ctx)
-    raise TypeError(f"{type(condition).__name__} does not apply to {type(facts).__name__}")
+    match condition:
+        case All():
+            return all(evaluate(item, facts, ctx) for item in condition.items)
+        case AnyOf():
+            return any(evaluate(item, facts, ctx) for item in condition.items)
+        case Not():
+            return not evaluate(condition.item, facts, ctx)
+        case Tag():
+            return condition.name in facts.tags
+        case Role():
+            return isinstance(facts, StaffFacts) and condition.name in facts.roles
+        case Attr():
+            return attribute_holds(condition, _attributes(facts))
+        case Event():
+            return _event_holds(condition, facts, ctx)
+        case Since():
+            return _since_holds(condition, facts, ctx)
+        case Birthday() | DateAttr() | InGroup() | RepurchaseDue() | Referrals():
+            if not isinstance(facts, CustomerFacts):
+                raise TypeError(f"{type(condition).__name__} does not apply to {type(facts).__name__}")
+            return _customer_leaf(condition, facts, ctx)
+        case _:
+            assert_never(condition)
 
 
-def _customer_leaf(condition: Condition, facts: CustomerFacts, ctx: Context) -> bool:
-    if isinstance(condition, Birthday):
-        return _birthday_holds(condition, facts, ctx)
-    if isinstance(condition, DateAttr):
-        value = facts.attributes.get(condition.key)
-        if value is None or value.day is None:
-            return False
-        return condition.in_days.holds(value.day - ctx.today)
-    if isinstance(condition, InGroup):
-        member = any(condition.group is None or evaluate(condition.group, group, ctx) for group in facts.groups)
-        return member if condition.member else not member
-    if isinstance(condition, RepurchaseDue):
-        days = [
-            _local_day(event.at, ctx)
-            for event in _ordered(facts.events)
-            if event.type == "order_paid"
-            and event.at <= ctx.now_us
-            and _matches(event, (PropertyMatch("product", (condition.product,)),))
-        ]
-        return repurchase.is_due(days, ctx.today, condition.within_days, ctx.product_medians.get(condition.product))
-    if isinstance(condition, Referrals):
-        contacts = {r.contact for r in facts.referrals if in_window(r.at, condition.window, ctx.now_us)}
-        return condition.bound.holds(len(contacts))
-    raise TypeError(f"unknown condition {type(condition).__name__}")
+def _customer_leaf(
+    condition: Birthday | DateAttr | InGroup | RepurchaseDue | Referrals, facts: CustomerFacts, ctx: Context
+) -> bool:
+    match condition:
+        case Birthday():
+            return _birthday_holds(condition, facts, ctx)
+        case DateAttr():
+            value = facts.attributes.get(condition.key)
+            if value is None or value.day is None:
+                return False
+            return condition.in_days.holds(value.day - ctx.today)
+        case InGroup():
+            member = any(condition.group is None or evaluate(condition.group, group, ctx) for group in facts.groups)
+            return member if condition.member else not member
+        case RepurchaseDue():
+            days = [
+                _local_day(event.at, ctx)
+                for event in _ordered(facts.events)
+                if event.type == "order_paid"
+                and event.at <= ctx.now_us
+                and _matches(event, (PropertyMatch("product", (condition.product,)),))
+            ]
+            return repurchase.is_due(days, ctx.today, condition.within_days, ctx.product_medians.get(condition.product))
+        case Referrals():
+            contacts = {r.contact for r in facts.referrals if in_window(r.at, condition.window, ctx.now_us)}
+            return condition.bound.holds(len(contacts))
+        case _:
+            assert_never(condition)
 
 
 def _attributes(facts: Facts) -> Mapping[str, AttrValue]:

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from enum import StrEnum
 
 from siyu.core.bounds import Bound
-from siyu.core.conditions import Condition, PropertyMatch, TargetKind
+from siyu.core.conditions.nodes import Condition, PropertyMatch, TargetKind
 from siyu.core.errors import PathPart
 
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.errors import SiyuError
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\.([^\W\d]\w*)\s*\}\}")

@@ -19,7 +19,8 @@ from typing import Any
 from dateutil.rrule import rrulestr
 
 from siyu.core.bounds import BOUND_OPS, Bound
-from siyu.core.conditions import Condition, Event, PropertyMatch, TargetKind, parse_condition
+from siyu.core.conditions.nodes import Condition, Event, PropertyMatch, TargetKind
+from siyu.core.conditions.parse import parse_condition
 from siyu.core.errors import PathPart, Problem, ValidationError, format_path
 from siyu.core.model import (
     MEMBER_JOINED,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.core.caps import MAX_DEFERRAL_DAYS, CapItem, place
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING
 from siyu.core.tasks import COUNTED_BY_CAPS, PLANNER, TaskStatus
 from siyu.core.timeutil import US_PER_DAY, from_us, local_day, to_us

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.core.assign import in_holdout
-from siyu.core.conditions import Condition, TargetKind
+from siyu.core.conditions.nodes import Condition, TargetKind
 from siyu.core.model import (
     MEMBER_JOINED,
     AudienceEntry,

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING, OnEvent, Sop, Step
 from siyu.core.tasks import PLANNER, TaskStatus
 from siyu.planner import sop_state

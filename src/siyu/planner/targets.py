@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import Sop, SopKind, Step
 from siyu.store.tables import chat_groups, customers, staff
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.facts import Context
 from siyu.core.model import CUSTOMER_FACING, ExecutorKind, Sop, Step
 from siyu.core.schedule import local_instant

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.core.assign import pick_holder, pick_variant
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING, ExecutorKind, Sop, Step
 from siyu.core.schedule import due_instant
 from siyu.core.tasks import TaskStatus

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.planner.context import PlanContext
 from siyu.planner.task_content import Needs, Variables
 from siyu.store.tables import chat_groups, customer_attributes, customers, events

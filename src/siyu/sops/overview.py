@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from siyu.accounts import audit
 from siyu.accounts.users import User
 from siyu.audiences import query as audiences
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.model import Sop
 from siyu.core.yamlsource import load_sops

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import ColumnElement, Select
 
 from siyu.core.bounds import Between, Bound, Ever, Window, Within, window_interval
-from siyu.core.conditions import (
+from siyu.core.conditions.nodes import (
     GROUP_MEMBER_COUNT,
     All,
     AnyOf,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from siyu.audiences.query import Audience, count, external_ids, sample
-from siyu.core.conditions import Tag, TargetKind
+from siyu.core.conditions.nodes import Tag, TargetKind
 from tests.support.dataset import Person, World
 
 

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from siyu.core.conditions import TargetKind, parse_condition
+from siyu.core.conditions.nodes import TargetKind
+from siyu.core.conditions.parse import parse_condition
 from siyu.core.evaluate import evaluate
 from siyu.store.compile import SqlContext, target_ids
 from siyu.store.tables import chat_groups, customers, staff

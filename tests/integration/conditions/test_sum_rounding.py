@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
-from siyu.core.conditions import TargetKind, parse_condition
+from siyu.core.conditions.nodes import TargetKind
+from siyu.core.conditions.parse import parse_condition
 from siyu.core.evaluate import evaluate
 from siyu.core.timeutil import US_PER_DAY
 from siyu.store.compile import SqlContext, target_ids

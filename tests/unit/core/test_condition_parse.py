@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from siyu.core.bounds import Between, Bound, Ever, Range, Within
-from siyu.core.conditions import (
+from siyu.core.conditions.nodes import (
     All,
     Attr,
     Birthday,
@@ -17,8 +17,8 @@ from siyu.core.conditions import (
     SumBound,
     Tag,
     TargetKind,
-    parse_condition,
 )
+from siyu.core.conditions.parse import parse_condition
 from siyu.core.timeutil import US_PER_DAY
 
 C = TargetKind.customer

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from siyu.core.conditions import TargetKind, parse_condition
+from siyu.core.conditions.nodes import TargetKind
+from siyu.core.conditions.parse import parse_condition
 from siyu.core.errors import ValidationError
 
 

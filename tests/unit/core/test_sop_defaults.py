@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from siyu.core.conditions import Tag
+from siyu.core.conditions.nodes import Tag
 from siyu.core.model import (
     AudienceEntry,
     Channel,

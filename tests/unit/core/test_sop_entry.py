@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from siyu.core.conditions import Event, InGroup, PropertyMatch
+from siyu.core.conditions.nodes import Event, InGroup, PropertyMatch
 from siyu.core.model import AudienceEntry, EventEntry, Reentry, ReentryMode
 from siyu.core.sopparse import parse_sop
 from siyu.core.timeutil import US_PER_DAY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.render import (
     MissingValueError,
     Placeholder,

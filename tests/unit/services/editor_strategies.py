@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from siyu.core.conditions import ATTR_OPS, TargetKind
+from siyu.core.conditions.nodes import ATTR_OPS, TargetKind
 from siyu.core.model import Channel, SopKind, step_target
 from siyu.sops.editor import CHANNELS, LEAF_TYPES
 

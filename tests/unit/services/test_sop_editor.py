@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from siyu.core.conditions import TargetKind
+from siyu.core.conditions.nodes import TargetKind
 from siyu.core.sopparse import parse_sop
 from siyu.core.yamlsource import load_sops, load_yaml
 from siyu.sops import editor

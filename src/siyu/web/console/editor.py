@@ -71,7 +71,7 @@ from sqlalchemy.exc import OperationalError
 import siyu
 from siyu.brand import settings as brand_settings
 from siyu.core.bounds import BOUND_OPS
-from siyu.core.conditions import ATTR_OPS
+from siyu.core.conditions.nodes import ATTR_OPS
 from siyu.core.errors import NotFoundError, ValidationError
 from siyu.core.model import EventEntry, SopKind
 from siyu.core.timeutil import from_us
