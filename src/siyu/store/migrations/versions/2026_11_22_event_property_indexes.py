@@ -2,7 +2,7 @@
 
 Without them, a condition such as `where: {product: 润肤霜}` reads every order row from the
 table; with them it is an index range scan. They are expression indexes, so they live here
-rather than in tables.py, in each database's own spelling; store/compile.py writes the same
+rather than in tables.py, in each database's own spelling; store/compile/json_properties.py writes the same
 expression (`json_extract(properties, '$."product"')` on SQLite, `properties -> 'product'` on
 PostgreSQL).
 

@@ -1,0 +1,41 @@
+"""What compiling a condition needs besides the condition: the database's dialect, the
+evaluation context (now, today, the zone), the entry instant for `since_entry`, and each
+target kind's table and owner column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+
+from siyu.core.conditions.nodes import TargetKind
+from siyu.core.facts import Context
+from siyu.store.tables import chat_groups, customers, staff
+
+
+@dataclass(frozen=True)
+class SqlContext:
+    dialect: str
+    ctx: Context
+    # the instant the target entered the SOP, as a (correlated) SQL expression, for since_entry
+    entry_at: ColumnElement[int] | None = None
+
+    @property
+    def now_us(self) -> int:
+        return self.ctx.now_us
+
+    @property
+    def postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+
+TARGET_TABLES: dict[TargetKind, sa.Table] = {
+    TargetKind.customer: customers,
+    TargetKind.group: chat_groups,
+    TargetKind.staff: staff,
+}
+
+
+def owner_column(target: TargetKind) -> str:
+    return {TargetKind.customer: "customer_id", TargetKind.group: "group_id", TargetKind.staff: "staff_id"}[target]
