@@ -63,6 +63,18 @@ from siyu.core.model import (
 )
 from siyu.core.render import Scope, check_template, scope_for
 from siyu.core.timeutil import parse_duration_us
+from siyu.core.vocabulary import (
+    AT_FORMS,
+    CHANNEL_CONTENT,
+    CHANNELS,
+    CONTENT_FIELDS,
+    CONTENT_KINDS,
+    NAMED_EXECUTORS,
+    PLAIN_EXECUTORS,
+    STEP_KEYS,
+    executor_form,
+    executors_for,
+)
 
 Path = tuple[PathPart, ...]
 
@@ -95,33 +107,13 @@ KIND_KEYS: dict[SopKind, tuple[str, ...]] = {
     SopKind.moments: ("visible_to",),
     SopKind.campaign: ("anchor", "groups", "phases"),
 }
-STEP_KEYS = ("id", "at", "channel", "executor", "mode", "when", "content", "variants", "notes", "workdays_only")
-AT_FORMS: dict[str, tuple[str, ...]] = {
-    "delay": ("delay",),
-    "day": ("day", "time"),
-    "next": ("next",),
-    "every": ("every", "time", "weekday", "monthday"),
-    "rrule": ("rrule",),
-    "on": ("on",),
-}
-CHANNELS: dict[SopKind, tuple[Channel, ...]] = {
-    SopKind.customer: (Channel.private, Channel.sms, Channel.internal),
-    SopKind.group: (Channel.group, Channel.internal),
-    SopKind.moments: (Channel.moments,),
-    SopKind.campaign: (Channel.private, Channel.sms, Channel.group, Channel.internal),
-}
-CONTENT_KEYS = ("text", "image", "link", "miniprogram", "file", "video")
-CHANNEL_CONTENT: dict[Channel, tuple[str, ...]] = {
-    Channel.sms: ("text",),
-    Channel.moments: ("text", "image", "video", "link"),
-}
 STANDARD_KINDS: dict[str, tuple[str, ...]] = {
     "task_done_within": ("id", "task_done_within"),
     "first_contact_within": ("id", "first_contact_within", "after_event"),
     "contacts_per_week": ("id", "contacts_per_week", "during_days"),
 }
-EXECUTOR_FORMS = "owner, group_owner, self, role:<name> or staff:<id>"
-_SIMPLE_EXECUTORS = {"owner": ExecutorKind.owner, "group_owner": ExecutorKind.group_owner, "self": ExecutorKind.self_}
+_EXECUTOR_FORMS = [executor_form(kind) for kind in ExecutorKind]
+EXECUTOR_FORMS = f"{', '.join(_EXECUTOR_FORMS[:-1])} or {_EXECUTOR_FORMS[-1]}"
 _RRULE_KEYS = {
     "FREQ",
     "UNTIL",
@@ -540,10 +532,10 @@ class _SopParser:
             return None
         if target is None:
             return executor
-        allowed = _executors_for(kind, target)
+        allowed = executors_for(kind, target)
         if executor.kind in allowed:
             return executor
-        use = ", ".join(_executor_form(k) for k in allowed)
+        use = ", ".join(executor_form(k) for k in allowed)
         if executor.kind is ExecutorKind.owner:
             reason = "owner (the customer's owner) needs a step about a customer"
         elif executor.kind is ExecutorKind.group_owner:
@@ -699,12 +691,12 @@ class _SopParser:
     def content_item(self, value: object, path: Path, channel: Channel | None) -> ContentItem | None:
         if not isinstance(value, Mapping) or len(value) != 1:
             found = f"found {', '.join(map(str, value))}" if isinstance(value, Mapping) else f"got {describe(value)}"
-            self.fail(path, f"expected exactly one of {', '.join(CONTENT_KEYS)} per item ({found})")
+            self.fail(path, f"expected exactly one of {', '.join(CONTENT_KINDS)} per item ({found})")
             return None
         key, item = next(iter(value.items()))
         where = (*path, key)
-        if key not in CONTENT_KEYS:
-            self.fail(where, unknown_key(str(key), CONTENT_KEYS))
+        if key not in CONTENT_KINDS:
+            self.fail(where, unknown_key(str(key), CONTENT_KINDS))
             return None
         allowed = CHANNEL_CONTENT.get(channel) if channel is not None else None
         if allowed is not None and key not in allowed:
@@ -718,7 +710,7 @@ class _SopParser:
             if not asset:
                 return None
             return Image(asset) if key == "image" else File(asset) if key == "file" else Video(asset)
-        fields = ("title", "url") if key == "link" else ("title", "appid", "page")
+        fields = CONTENT_FIELDS[key]
         spec = self.mapping(
             item, where, "{title: 满意度问卷, url: https://…}" if key == "link" else "{title, appid, page}"
         )
@@ -852,31 +844,12 @@ def _read_executor(value: object) -> Executor | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if text in _SIMPLE_EXECUTORS:
-        return Executor(_SIMPLE_EXECUTORS[text])
+    if text in PLAIN_EXECUTORS:
+        return Executor(ExecutorKind(text))
     prefix, colon, name = text.partition(":")
-    if colon and prefix in ("role", "staff") and name.strip():
+    if colon and prefix in NAMED_EXECUTORS and name.strip():
         return Executor(ExecutorKind(prefix), name.strip())
     return None
-
-
-def _executors_for(kind: SopKind, target: TargetKind) -> tuple[ExecutorKind, ...]:
-    if kind is SopKind.moments:
-        return (ExecutorKind.self_,)
-    first = {
-        TargetKind.customer: (ExecutorKind.owner,),
-        TargetKind.group: (ExecutorKind.group_owner,),
-        TargetKind.staff: (),
-    }[target]
-    return (*first, ExecutorKind.role, ExecutorKind.staff)
-
-
-def _executor_form(kind: ExecutorKind) -> str:
-    if kind is ExecutorKind.role:
-        return "role:<name>"
-    if kind is ExecutorKind.staff:
-        return "staff:<id>"
-    return kind.value
 
 
 def unknown_key(key: str, allowed: Sequence[str]) -> str:

@@ -7,26 +7,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from siyu.core import vocabulary
 from siyu.core.conditions import TargetKind
-from siyu.core.model import Channel, Mode, Period, SopKind, Weekday, step_target
+from siyu.core.model import Channel, ExecutorKind, Mode, Period, SopKind, Weekday, step_target
 from siyu.sops.editor.codec import block_ok, inline_ok, number_text, number_value, yaml_text, yaml_value
 from siyu.sops.editor.condition_form import Node, node_of, node_value
 from siyu.sops.yaml_writer import same
 
-AT_FORMS = ("day", "delay", "next", "every", "rrule", "on")
+# the menus, from the SOP vocabulary; the usual timing first and the rare mini-program last
+AT_FORMS = ("day", *(form for form in vocabulary.AT_FORMS if form != "day"))
 EVERY = tuple(period.value for period in Period)
 WEEKDAYS = tuple(day.value for day in Weekday)
-EXECUTOR_KINDS = ("owner", "group_owner", "self", "role", "staff")
-ITEM_KINDS = ("text", "image", "link", "file", "video", "miniprogram")
+EXECUTOR_KINDS = tuple(kind.value for kind in ExecutorKind)
+ITEM_KINDS = (*(kind for kind in vocabulary.CONTENT_KINDS if kind != "miniprogram"), "miniprogram")
 CHANNELS: dict[str, tuple[str, ...]] = {
-    SopKind.customer.value: (Channel.private.value, Channel.sms.value, Channel.internal.value),
-    SopKind.group.value: (Channel.group.value, Channel.internal.value),
-    SopKind.moments.value: (Channel.moments.value,),
-    SopKind.campaign.value: (Channel.private.value, Channel.sms.value, Channel.group.value, Channel.internal.value),
+    kind.value: tuple(channel.value for channel in channels) for kind, channels in vocabulary.CHANNELS.items()
 }
-DEFAULT_EXECUTOR = {"customer": "owner", "group": "group_owner", "moments": "self", "campaign": "owner"}
-AT_FIELDS = ("form", "delay", "day", "time", "every", "weekday", "monthday", "rrule", "on")
-ITEM_FIELDS = ("value", "title", "url", "appid", "page")
+DEFAULT_EXECUTOR = {kind.value: vocabulary.default_executor(kind).value for kind in SopKind}
+AT_FIELDS = ("form", "delay", "day", "time", "every", "weekday", "monthday", "rrule", "on")  # `next` posts `time`
+ITEM_FIELDS = ("value", *dict.fromkeys(name for names in vocabulary.CONTENT_FIELDS.values() for name in names))
+_PLAIN_EXECUTORS = tuple(kind.value for kind in vocabulary.PLAIN_EXECUTORS)
+_NAMED_EXECUTORS = tuple(kind.value for kind in vocabulary.NAMED_EXECUTORS)
 
 
 @dataclass
@@ -119,8 +120,7 @@ def _step_fits(step: StepForm) -> bool:
 def _read_step(raw: object, kind: str) -> StepForm | None:
     if not isinstance(raw, Mapping):
         return None
-    allowed = {"id", "at", "channel", "executor", "mode", "when", "content", "variants", "notes", "workdays_only"}
-    if any(key not in allowed for key in raw) or "at" not in raw:
+    if any(key not in vocabulary.STEP_KEYS for key in raw) or "at" not in raw:
         return None
     step = StepForm(at={})
     for key in ("id", "channel", "notes"):
@@ -158,11 +158,11 @@ def _read_step(raw: object, kind: str) -> StepForm | None:
 def _read_executor(value: object, step: StepForm) -> bool:
     if not isinstance(value, str):
         return False
-    if value in ("owner", "group_owner", "self"):
+    if value in _PLAIN_EXECUTORS:
         step.executor_kind = value
         return True
     prefix, colon, name = value.partition(":")
-    if colon and prefix in ("role", "staff"):
+    if colon and prefix in _NAMED_EXECUTORS:
         step.executor_kind, step.executor_name = prefix, name
         return True
     return False
@@ -202,9 +202,9 @@ def _read_items(value: object) -> list[Item] | None:
         if not isinstance(raw, Mapping) or len(raw) != 1:
             return None
         kind, spec = next(iter(raw.items()))
-        if kind in ("text", "image", "file", "video") and isinstance(spec, str):
+        if kind in vocabulary.CONTENT_KINDS and kind not in vocabulary.CONTENT_FIELDS and isinstance(spec, str):
             items.append(Item(kind, {"value": spec}))
-        elif kind in ("link", "miniprogram") and isinstance(spec, Mapping):
+        elif kind in vocabulary.CONTENT_FIELDS and isinstance(spec, Mapping):
             if not all(isinstance(v, str) for v in spec.values()):
                 return None
             items.append(Item(kind, dict(spec)))
@@ -268,12 +268,8 @@ def _at_value(step: StepForm) -> dict[str, Any]:
 def _items_value(items: list[Item]) -> list[Any]:
     out: list[Any] = []
     for item in items:
-        if item.kind == "link":
-            out.append({"link": {"title": item.get("title"), "url": item.get("url")}})
-        elif item.kind == "miniprogram":
-            out.append(
-                {"miniprogram": {"title": item.get("title"), "appid": item.get("appid"), "page": item.get("page")}}
-            )
+        if item.kind in vocabulary.CONTENT_FIELDS:
+            out.append({item.kind: {name: item.get(name) for name in vocabulary.CONTENT_FIELDS[item.kind]}})
         else:
             out.append({item.kind: item.get("value")})
     return out
@@ -293,7 +289,7 @@ def step_value(step: StepForm) -> Any:
     if step.executor_kind:
         value["executor"] = (
             f"{step.executor_kind}:{step.executor_name}"
-            if step.executor_kind in ("role", "staff")
+            if step.executor_kind in _NAMED_EXECUTORS
             else step.executor_kind
         )
     if step.mode_set or step.mode != Mode.remind.value:
