@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from siyu.core.conditions import TargetKind
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from siyu.core.yamlsource import load_sops, load_yaml
 from siyu.sops.editor.buttons import apply_op
 from siyu.sops.editor.codec import list_text, list_value, scalar_text, scalar_value
