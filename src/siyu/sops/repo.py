@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from siyu.core.errors import NotFoundError, Problem, ValidationError, format_path
 from siyu.core.model import Sop, asset_of, content_paths, templates_of
 from siyu.core.render import CUSTOMER_FIELDS, TemplateError, placeholders
-from siyu.core.sopparse import parse_sop, warnings_of
+from siyu.core.sopparse.sop import parse_sop, warnings_of
 from siyu.core.yamlsource import LoadedSop, load_sops
 from siyu.store.tables import customer_attributes, sop_versions, sops
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from siyu.core.model import SopKind
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from siyu.sops import repo as sop_service
 from tests.integration.sops.scenarios import NOW_US, scenario_dir, scenario_files
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from siyu.core.errors import ValidationError
 from siyu.core.model import Sop
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from siyu.core.yamlsource import load_sops
 
 FILE = "sop.yaml"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from siyu.core.model import File, Image, Link, MiniProgram, Text, Variant, Video
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from tests.unit.core.sop_samples import messages, sop, step
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from siyu.core.conditions.nodes import Event, InGroup, PropertyMatch
 from siyu.core.model import AudienceEntry, EventEntry, Reentry, ReentryMode
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from siyu.core.timeutil import US_PER_DAY
 from tests.unit.core.sop_samples import messages, sop
 

@@ -6,7 +6,7 @@ import pytest
 
 from siyu.core.conditions.nodes import Role, Tag, TargetKind
 from siyu.core.model import Channel, DayAt, Phase, SopKind, audience_target, step_target
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from tests.unit.core.sop_samples import messages, sop, step
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from tests.unit.core.sop_samples import messages, sop, step
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from siyu.core.model import DayAt, Delay, Every, NextAt, OnEvent, Period, RRule, Weekday
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from siyu.core.timeutil import US_PER_DAY
 from tests.unit.core.sop_samples import messages, sop, step
 

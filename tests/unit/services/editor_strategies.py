@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from siyu.core.conditions.nodes import ATTR_OPS, TargetKind
 from siyu.core.model import Channel, SopKind, step_target
-from siyu.sops.editor import CHANNELS, LEAF_TYPES
+from siyu.sops.editor.condition_form import LEAF_TYPES
+from siyu.sops.editor.step_form import CHANNELS
 
 # texts that trip YAML and form fields: words YAML reads as other types, quotes, commas, colons
 TRICKY = (

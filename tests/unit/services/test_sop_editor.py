@@ -12,10 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from siyu.core.conditions.nodes import TargetKind
-from siyu.core.sopparse import parse_sop
+from siyu.core.sopparse.sop import parse_sop
 from siyu.core.yamlsource import load_sops, load_yaml
-from siyu.sops import editor
-from siyu.sops.editor import Node, SopForm
+from siyu.sops.editor.buttons import apply_op
+from siyu.sops.editor.codec import list_text, list_value, scalar_text, scalar_value
+from siyu.sops.editor.condition_form import MAX_DEPTH, YAML_TYPE, Node, node_of, node_value
+from siyu.sops.editor.posted import form_from_fields
+from siyu.sops.editor.sop_form import CONDITION_ROOTS, SopForm, blank_form, definition_of, form_of, yaml_of
+from siyu.sops.editor.step_form import step_of, step_value
 from siyu.sops.yaml_writer import dump, emit, leading_comment, same
 from tests.unit.services.editor_strategies import definitions, json_values, scalars
 
@@ -34,12 +38,12 @@ def yaml_parts(form: SopForm) -> list[str]:
     def walk(node: Node | None, where: str) -> None:
         if node is None:
             return
-        if node.type == editor.YAML_TYPE:
+        if node.type == YAML_TYPE:
             found.append(where)
         for index, child in enumerate(node.children):
             walk(child, f"{where}.{index}")
 
-    for root in editor.CONDITION_ROOTS:
+    for root in CONDITION_ROOTS:
         walk(form.root(root), root)
     for index, step in enumerate(form.steps):
         if step.yaml is not None:
@@ -50,23 +54,23 @@ def yaml_parts(form: SopForm) -> list[str]:
 
 @given(definitions())
 def test_form_expressible_definitions_survive_the_form_and_its_yaml_exactly(definition: dict[str, Any]) -> None:
-    form = editor.form_of(definition)
+    form = form_of(definition)
     assert [p for p in yaml_parts(form) if p not in ("extras.enabled", "extras.standards")] == []
-    assert same(editor.definition_of(form), definition)
-    again, _, _ = load_yaml(editor.yaml_of(form), "editor.yaml")
+    assert same(definition_of(form), definition)
+    again, _, _ = load_yaml(yaml_of(form), "editor.yaml")
     assert same(again, definition)
 
 
 def test_keys_left_out_stay_left_out() -> None:
     for definition in ({}, {"id": "x"}, {"steps": []}, {"kind": "group", "audience": {"tag": "a"}}):
-        assert same(editor.definition_of(editor.form_of(definition)), definition)
+        assert same(definition_of(form_of(definition)), definition)
 
 
 @given(json_values)
 def test_any_mapping_survives_the_form_with_yaml_parts(value: Any) -> None:
     definition = {"id": "x", "kind": "customer", "audience": value, "steps": [value], "other": value}
-    form = editor.form_of(definition)
-    assert same(editor.definition_of(form), definition)
+    form = form_of(definition)
+    assert same(definition_of(form), definition)
     assert "extras.other" in yaml_parts(form)
 
 
@@ -78,20 +82,20 @@ def test_yaml_layout_reads_back_exactly(value: Any) -> None:
 
 @given(scalars)
 def test_a_scalar_field_reads_back_as_the_same_value(value: Any) -> None:
-    assert same(editor.scalar_value(editor.scalar_text(value)), value)
+    assert same(scalar_value(scalar_text(value)), value)
 
 
 @given(st.lists(scalars, max_size=4))
 def test_a_list_field_reads_back_as_the_same_list(values: list[Any]) -> None:
-    assert same(editor.list_value(editor.list_text(values)), values)
+    assert same(list_value(list_text(values)), values)
 
 
 @pytest.mark.parametrize("loaded", EXAMPLE_SOPS)
 def test_example_sops_go_through_the_form_unchanged(loaded: Any) -> None:
-    form = editor.form_of(loaded.raw, comment=leading_comment(loaded.source))
-    definition = editor.definition_of(form)
+    form = form_of(loaded.raw, comment=leading_comment(loaded.source))
+    definition = definition_of(form)
     assert same(definition, loaded.raw)
-    (again,) = load_sops(editor.yaml_of(form), "again.yaml")
+    (again,) = load_sops(yaml_of(form), "again.yaml")
     assert same(again.raw, loaded.raw)
     assert parse_sop(again.raw) == parse_sop(loaded.raw)
 
@@ -99,9 +103,7 @@ def test_example_sops_go_through_the_form_unchanged(loaded: Any) -> None:
 def test_example_parts_the_builder_has_no_leaf_for_stay_yaml() -> None:
     by_id = {item.values[0].raw["id"]: item.values[0] for item in EXAMPLE_SOPS}
     expressed = {
-        sop_id: yaml_parts(editor.form_of(loaded.raw))
-        for sop_id, loaded in by_id.items()
-        if yaml_parts(editor.form_of(loaded.raw))
+        sop_id: yaml_parts(form_of(loaded.raw)) for sop_id, loaded in by_id.items() if yaml_parts(form_of(loaded.raw))
     }
     assert expressed == {
         "unbound-revisit": ["extras.standards"],
@@ -118,7 +120,7 @@ def test_example_parts_the_builder_has_no_leaf_for_stay_yaml() -> None:
 
 def test_birthday_form_fields() -> None:
     loaded = next(p.values[0] for p in EXAMPLE_SOPS if p.values[0].raw["id"] == "birthday")
-    form = editor.form_of(loaded.raw, comment=leading_comment(loaded.source))
+    form = form_of(loaded.raw, comment=leading_comment(loaded.source))
     assert (form.id, form.name, form.kind, form.reentry, form.reentry_set) == (
         "birthday",
         "会员生日祝福",
@@ -134,36 +136,36 @@ def test_birthday_form_fields() -> None:
         ("image", {"value": "assets/birthday-card.png"}),
         ("link", {"title": "领取生日礼", "url": "https://example.com/nuanyou/gift"}),
     ]
-    assert editor.yaml_of(form).startswith("# 001 §4 生日祝福")
+    assert yaml_of(form).startswith("# 001 §4 生日祝福")
 
 
 def test_a_condition_the_builder_cannot_show_is_kept_as_yaml_text() -> None:
     raw = {"all": [{"tag": "宠物主"}, {"date_attr": "pet_vaccine_due", "in_days": {"between": [0, 7]}}]}
-    node = editor.node_of(raw, TargetKind.customer)
+    node = node_of(raw, TargetKind.customer)
     assert node.children[0] == Node("tag", {"name": "宠物主"})
     assert node.children[1] == Node("yaml", {"source": "date_attr: pet_vaccine_due\nin_days: {between: [0, 7]}\n"})
-    assert editor.node_value(node) == raw
+    assert node_value(node) == raw
 
 
 def test_two_comparisons_in_a_bound_are_not_a_form_leaf() -> None:
-    node = editor.node_of({"since": "friend_added", "days": {"gte": 1, "lte": 5}}, TargetKind.customer)
+    node = node_of({"since": "friend_added", "days": {"gte": 1, "lte": 5}}, TargetKind.customer)
     assert node.type == "yaml"
 
 
 def test_a_leaf_of_another_target_is_yaml() -> None:
-    assert editor.node_of({"birthday": "today"}, TargetKind.group).type == "yaml"
-    assert editor.node_of({"role": "导购"}, TargetKind.staff).type == "role"
+    assert node_of({"birthday": "today"}, TargetKind.group).type == "yaml"
+    assert node_of({"role": "导购"}, TargetKind.staff).type == "role"
 
 
 def test_a_step_with_an_unknown_key_is_a_yaml_step() -> None:
     raw = {"id": "a", "at": {"delay": "0m"}, "channel": "private", "executor": "owner", "foo": 1, "content": []}
-    step = editor.step_of(raw, "customer")
+    step = step_of(raw, "customer")
     assert step.yaml is not None
-    assert editor.step_value(step) == raw
+    assert step_value(step) == raw
 
 
 def test_keys_of_another_kind_stay_yaml() -> None:
-    form = editor.form_of({"id": "x", "kind": "customer", "anchor": "2026-12-01T19:00:00+08:00"})
+    form = form_of({"id": "x", "kind": "customer", "anchor": "2026-12-01T19:00:00+08:00"})
     assert form.extras == {"anchor": "2026-12-01T19:00:00+08:00"}
     assert form.anchor == ""
 
@@ -171,16 +173,16 @@ def test_keys_of_another_kind_stay_yaml() -> None:
 def test_defaults_written_or_left_out_as_they_were() -> None:
     written = {"id": "x", "kind": "customer", "entry": "audience", "reentry": "never", "steps": []}
     left_out = {"id": "x", "kind": "customer", "steps": []}
-    assert editor.definition_of(editor.form_of(written)) == written
-    assert editor.definition_of(editor.form_of(left_out)) == left_out
+    assert definition_of(form_of(written)) == written
+    assert definition_of(form_of(left_out)) == left_out
 
 
 def test_text_that_would_read_as_a_number_is_quoted_in_a_field() -> None:
-    assert editor.scalar_text("45") == '"45"'
-    assert editor.scalar_value('"45"') == "45"
-    assert editor.scalar_value("45") == 45
-    assert editor.scalar_value("10:30") == "10:30"
-    assert editor.list_value("京东店铺，拼多多店铺, 3") == ["京东店铺", "拼多多店铺", 3]
+    assert scalar_text("45") == '"45"'
+    assert scalar_value('"45"') == "45"
+    assert scalar_value("45") == 45
+    assert scalar_value("10:30") == "10:30"
+    assert list_value("京东店铺，拼多多店铺, 3") == ["京东店铺", "拼多多店铺", 3]
 
 
 # ---------------------------------------------------------------- posted fields and buttons
@@ -191,7 +193,7 @@ def posted(**values: str) -> dict[str, str]:
 
 
 def test_posted_fields_build_the_birthday_sop() -> None:
-    form = editor.form_from_fields(
+    form = form_from_fields(
         {
             "id": "birthday",
             "name": "会员生日祝福",
@@ -217,7 +219,7 @@ def test_posted_fields_build_the_birthday_sop() -> None:
             "extras": "{}",
         }
     )
-    assert editor.definition_of(form) == {
+    assert definition_of(form) == {
         "id": "birthday",
         "name": "会员生日祝福",
         "kind": "customer",
@@ -241,44 +243,44 @@ def test_posted_fields_build_the_birthday_sop() -> None:
 
 
 def test_a_leaf_turned_into_a_group_becomes_its_first_condition() -> None:
-    form = editor.form_from_fields({"audience.type": "all", "audience.was": "tag", "audience.name": "会员"})
+    form = form_from_fields({"audience.type": "all", "audience.was": "tag", "audience.name": "会员"})
     assert form.audience == Node("all", children=[Node("tag", {"name": "会员"})])
 
 
 def test_a_new_group_starts_with_one_condition() -> None:
-    form = editor.form_from_fields({"exit.type": "not"})
-    assert editor.node_value(form.exit) == {"not": {"tag": ""}}  # type: ignore[arg-type]
+    form = form_from_fields({"exit.type": "not"})
+    assert node_value(form.exit) == {"not": {"tag": ""}}  # type: ignore[arg-type]
 
 
 def test_buttons_add_move_and_remove() -> None:
-    form = editor.blank_form("customer")
-    editor.apply_op(form, "add:steps")
-    editor.apply_op(form, "add:steps.1.content")
-    editor.apply_op(form, "add:steps.1.variants")
-    editor.apply_op(form, "add:steps.1.variants")
+    form = blank_form("customer")
+    apply_op(form, "add:steps")
+    apply_op(form, "add:steps.1.content")
+    apply_op(form, "add:steps.1.variants")
+    apply_op(form, "add:steps.1.variants")
     assert [s.id for s in form.steps] == ["step-1", "step-2"]
     assert [v.id for v in form.steps[1].variants] == ["a", "b"]
     assert len(form.steps[1].content) == 2
-    editor.apply_op(form, "up:steps.1")
+    apply_op(form, "up:steps.1")
     assert [s.id for s in form.steps] == ["step-2", "step-1"]
-    editor.apply_op(form, "remove:steps.0")
+    apply_op(form, "remove:steps.0")
     assert [s.id for s in form.steps] == ["step-1"]
 
     form.audience = Node("any", children=[Node("tag", {"name": "a"})])
-    editor.apply_op(form, "add:audience")
-    assert editor.node_value(form.audience) == {"any": [{"tag": "a"}, {"tag": ""}]}
-    editor.apply_op(form, "remove:audience.0")
-    assert editor.node_value(form.audience) == {"any": [{"tag": ""}]}
-    editor.apply_op(form, "remove:audience")
+    apply_op(form, "add:audience")
+    assert node_value(form.audience) == {"any": [{"tag": "a"}, {"tag": ""}]}
+    apply_op(form, "remove:audience.0")
+    assert node_value(form.audience) == {"any": [{"tag": ""}]}
+    apply_op(form, "remove:audience")
     assert form.audience is None
 
 
 def test_stale_or_unknown_buttons_change_nothing() -> None:
-    form = editor.blank_form("customer")
-    before = editor.definition_of(form)
+    form = blank_form("customer")
+    before = definition_of(form)
     for op in ("add:audience", "remove:steps.9", "up:steps.0", "add:steps.4.content", "nonsense", "add:", "remove:x.1"):
-        editor.apply_op(form, op)
-    assert editor.definition_of(form) == before
+        apply_op(form, op)
+    assert definition_of(form) == before
 
 
 def test_new_steps_fit_the_kind() -> None:
@@ -287,7 +289,7 @@ def test_new_steps_fit_the_kind() -> None:
         ("group", "group", "group_owner"),
         ("moments", "moments", "self"),
     ):
-        (step,) = editor.blank_form(kind).steps
+        (step,) = blank_form(kind).steps
         assert (step.channel, step.executor_kind) == (channel, executor)
 
 
@@ -302,19 +304,19 @@ def test_deep_conditions_stay_exact_below_the_builders_depth() -> None:
     for _ in range(40):  # deeper than the builder shows, within what the YAML reader accepts (64)
         condition = {"not": condition}
     definition = {"id": "x", "kind": "customer", "audience": condition, "steps": []}
-    form = editor.form_of(definition)
+    form = form_of(definition)
     node, levels = form.audience, 0
     while node is not None and node.type == "not":
         node, levels = node.children[0], levels + 1
-    assert levels == editor.MAX_DEPTH + 1 and node is not None and node.type == "yaml"
-    again, _, _ = load_yaml(editor.yaml_of(form), "deep.yaml")
+    assert levels == MAX_DEPTH + 1 and node is not None and node.type == "yaml"
+    again, _, _ = load_yaml(yaml_of(form), "deep.yaml")
     assert same(again, definition)
 
 
 def test_text_with_flow_indicators_is_quoted_in_flow_mappings() -> None:
     for text in ("0?", "a?b", "x]", "{y", "a,b", "k: v", "u:"):
         definition = {"id": "x", "entry": {"event": "e", "where": {text: text}}}
-        again, _, _ = load_yaml(editor.yaml_of(editor.form_of(definition)), "where.yaml")
+        again, _, _ = load_yaml(yaml_of(form_of(definition)), "where.yaml")
         assert same(again, definition), text
 
 
@@ -378,7 +380,7 @@ _VALUES = st.one_of(
 
 @given(st.dictionaries(_NAMES, _VALUES), st.text(max_size=30))
 def test_any_posted_fields_and_button_make_a_form_and_its_yaml(fields: dict[str, str], op: str) -> None:
-    form = editor.apply_op(editor.form_from_fields(fields), op)
-    text = editor.yaml_of(form)
+    form = apply_op(form_from_fields(fields), op)
+    text = yaml_of(form)
     again, _, _ = load_yaml(text, "posted.yaml")
-    assert same(again, editor.definition_of(form))
+    assert same(again, definition_of(form))

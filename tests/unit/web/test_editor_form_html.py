@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 
 from siyu.core.yamlsource import load_sops
-from siyu.sops import editor
+from siyu.sops.editor.posted import form_from_fields
+from siyu.sops.editor.sop_form import SopForm, blank_form, definition_of, form_of
 from siyu.sops.yaml_writer import same
 from siyu.web.console.editor import form_context
 from siyu.web.i18n import translate
@@ -21,15 +22,15 @@ from tests.unit.services.editor_strategies import definitions, json_values
 EXAMPLES = Path(__file__).parents[3] / "examples" / "sops"
 
 
-def rendered(form: editor.SopForm) -> str:
+def rendered(form: SopForm) -> str:
     page = templates.env.get_template("editor/_form.html")
     return page.render(**form_context(form), oob=False, t=lambda key, **kw: translate("zh-CN", key, **kw))
 
 
 def posted_back(definition: dict[str, Any]) -> dict[str, Any]:
-    html = rendered(editor.form_of(definition))
+    html = rendered(form_of(definition))
     assert "[editor." not in html  # a message key without its text
-    return editor.definition_of(editor.form_from_fields(fragment_fields(html)))
+    return definition_of(form_from_fields(fragment_fields(html)))
 
 
 @given(definitions())
@@ -51,7 +52,7 @@ def test_example_sops_post_back_unchanged(path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["customer", "group", "moments", "campaign"])
 def test_a_blank_form_of_every_kind_has_its_builders(kind: str) -> None:
-    html = rendered(editor.blank_form(kind))
+    html = rendered(blank_form(kind))
     assert "[editor." not in html
     fields = fragment_fields(html)
     roots = {

@@ -80,30 +80,20 @@ from siyu.planner import draft_simulation
 from siyu.sops import drafts as sop_drafts
 from siyu.sops import repo as sop_service
 from siyu.sops.drafts import DraftCheck, Located
-from siyu.sops.editor import (
-    AT_FORMS,
-    CHANNELS,
-    EVERY,
-    EXECUTOR_KINDS,
-    GROUP_TYPES,
-    ITEM_KINDS,
-    LEAF_TYPES,
-    MEASURES,
-    MEMBERSHIPS,
-    PERIODS,
-    WEEKDAYS,
-    WINDOWS,
+from siyu.sops.editor.buttons import apply_op
+from siyu.sops.editor.condition_form import GROUP_TYPES, LEAF_TYPES, MEASURES, MEMBERSHIPS, PERIODS, WINDOWS
+from siyu.sops.editor.posted import form_from_fields
+from siyu.sops.editor.sop_form import (
     SopForm,
-    apply_op,
     audience_key,
     blank_form,
     definition_of,
     extras_json,
     extras_yaml,
-    form_from_fields,
     form_of,
     yaml_of,
 )
+from siyu.sops.editor.step_form import AT_FORMS, CHANNELS, EVERY, EXECUTOR_KINDS, ITEM_KINDS, WEEKDAYS
 from siyu.sops.yaml_writer import leading_comment
 from siyu.web.api.sop_drafts import MAX_SOURCE
 from siyu.web.deps import Caller, Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
