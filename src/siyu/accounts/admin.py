@@ -1,5 +1,5 @@
-"""An admin's changes to accounts — add a user, change one, revoke someone's API token — each
-with its audit entry, whoever makes it: the console, the API or the CLI (`siyu user add`)."""
+"""An admin's changes to accounts — add a user, change one — each with its audit entry, whoever
+makes it: the console, the API or the CLI (`siyu user add`). Tokens are `accounts.tokens`."""
 
 from __future__ import annotations
 
@@ -100,16 +100,3 @@ def change_user(conn: Connection, username: str, change: UserChange, *, actor: A
     )
     return user
 
-
-def revoke_token(conn: Connection, owner: User, token_id: int, *, actor: Actor, now_us: int) -> None:
-    """Revoke one of `owner`'s tokens, audited as token.revoke under the owner."""
-    accounts.revoke_token(conn, owner, token_id, now_us=now_us)
-    audit.record(
-        conn,
-        actor=actor,
-        action="token.revoke",
-        subject_type="user",
-        subject_id=owner.username,
-        now_us=now_us,
-        detail={"token_id": token_id},
-    )

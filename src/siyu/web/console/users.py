@@ -204,7 +204,7 @@ def set_disabled(
 @router.post("/users/{username}/tokens/{token_id}/revoke")
 def revoke_users_token(username: Username, token_id: TokenId, conn: Db, who: Admin, now: NowUs) -> Response:
     user = accounts.get_user(conn, username)
-    admin.revoke_token(conn, user, token_id, actor=who.user, now_us=now)
+    tokens.revoke(conn, user, token_id, actor=who.user, now_us=now)
     return RedirectResponse(f"/users/{username}?saved=revoked", status_code=303)
 
 
