@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from siyu.accounts.users import User
+from siyu.accounts.actors import Actor
 from siyu.core.timeutil import from_us
 from siyu.store.tables import audit_log
 
@@ -16,19 +16,20 @@ from siyu.store.tables import audit_log
 def record(
     conn: Connection,
     *,
-    actor: User | None,
+    actor: Actor,
     action: str,
     subject_type: str,
     subject_id: str,
     now_us: int,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Write one entry in the caller's transaction, so the change and its record commit together."""
+    """Write one entry in the caller's transaction, so the change and its record commit together.
+    A user is recorded by id and username; a command-line actor by cli@<login>, with no id."""
     conn.execute(
         sa.insert(audit_log).values(
             at=now_us,
-            user_id=actor.id if actor else None,
-            actor=actor.username if actor else "cli",
+            user_id=actor.id,
+            actor=actor.username,
             action=action,
             subject_type=subject_type,
             subject_id=subject_id,

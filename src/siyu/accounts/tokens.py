@@ -1,4 +1,4 @@
-"""A user's own API tokens, made and revoked with their audit entries (API and console alike)."""
+"""A user's API tokens, made and revoked with their audit entries (API and console alike)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.accounts import audit
 from siyu.accounts import users as accounts
+from siyu.accounts.actors import Actor
 from siyu.accounts.users import ApiToken, User
 
 
@@ -24,11 +25,12 @@ def make(conn: Connection, user: User, *, name: str, now_us: int) -> tuple[str, 
     return secret, token
 
 
-def revoke(conn: Connection, user: User, token_id: int, *, now_us: int) -> None:
+def revoke(conn: Connection, user: User, token_id: int, *, now_us: int, actor: Actor | None = None) -> None:
+    """Revoke one of `user`'s tokens: their own doing, or an admin's (`actor`)."""
     accounts.revoke_token(conn, user, token_id, now_us=now_us)
     audit.record(
         conn,
-        actor=user,
+        actor=actor or user,
         action="token.revoke",
         subject_type="user",
         subject_id=user.username,

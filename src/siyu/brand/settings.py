@@ -1,4 +1,6 @@
-"""Brand settings stored in `brand_settings` (one row per key, JSON values)."""
+"""Brand settings stored in `brand_settings` (one row per key, JSON values). A person's change
+(`change`, from the console, the API or the CLI) is bounded to what the planner's arithmetic
+holds and audited with the old and the new stored value."""
 
 from __future__ import annotations
 
@@ -10,15 +12,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from siyu.accounts import audit
+from siyu.accounts.actors import Actor
 from siyu.core.brand import BrandSettings, Caps, QuietHours
 from siyu.core.errors import Problem, ValidationError
-from siyu.core.timeutil import parse_duration_us, zone_named
+from siyu.core.timeutil import US_PER_DAY, parse_duration_us, zone_named
 from siyu.store.event_days import recompute_event_days
 from siyu.store.tables import brand_settings
 
 KEYS = ("timezone", "quiet_hours", "caps", "late_after", "workdays")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WORKDAY_WORDS = {"workday": True, "holiday": False}
+MAX_LATE_AFTER_US = 365 * US_PER_DAY
+MAX_CAP = 100_000
 
 
 def _parse_hhmm(text: Any, where: str) -> time:
@@ -116,3 +122,32 @@ def set_value(conn: Connection, key: str, value: Any, *, now_us: int) -> BrandSe
     if settings.timezone != before.timezone:
         recompute_event_days(conn, settings.zone)
     return settings
+
+
+def check_bounds(key: str, changed: BrandSettings) -> None:
+    """Values the planner's integer arithmetic can hold (`set_value` checks only their form)."""
+    if key == "late_after" and changed.late_after_us > MAX_LATE_AFTER_US:
+        raise ValidationError([Problem("late_after", "at most 365d")])
+    if key == "caps":
+        for name in ("per_day", "per_week"):
+            if getattr(changed.caps, name) > MAX_CAP:
+                raise ValidationError([Problem(f"caps.{name}", f"at most {MAX_CAP}")])
+
+
+def change(conn: Connection, key: str, value: Any, *, actor: Actor, now_us: int) -> BrandSettings:
+    """A person sets one key (ValidationError names the fault); audited with the old and the new
+    stored value."""
+    stored = stored_values(conn)
+    if key in KEYS:  # an unknown key is set_value's to refuse
+        check_bounds(key, from_values({**stored, key: value}))
+    changed = set_value(conn, key, value, now_us=now_us)
+    audit.record(
+        conn,
+        actor=actor,
+        action="settings.set",
+        subject_type="settings",
+        subject_id=key,
+        now_us=now_us,
+        detail={"old": stored.get(key), "new": value},
+    )
+    return changed

@@ -1,17 +1,23 @@
 """Stored channel settings: one row per adapter (and the dispatcher's `delivery` row), with the
 secrets apart. Saving validates everything and changes nothing on a problem; a secret left out
-keeps its stored value, an empty string clears it; secrets are never read back out (`shown`)."""
+keeps its stored value, an empty string clears it; secrets are never read back out (`shown`).
+A person's save (`change`, from the console, the API or the CLI) is audited as `channel.save`
+with the names of what changed — never a secret's value."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, get_origin
 
 import pydantic
 import sqlalchemy as sa
 from pydantic_core import to_jsonable_python
 from sqlalchemy.engine import Connection
 
+from siyu.accounts import audit
+from siyu.accounts.actors import Actor
 from siyu.channels.delivery_settings import DeliverySettings
 from siyu.channels.registry import DELIVERY, SETTINGS_MODELS
 from siyu.channels.settings import ChannelSettings
@@ -157,3 +163,71 @@ def shown(config: ChannelConfig) -> dict[str, Any]:
         "secrets": {key: key in config.secrets for key in sorted(model.SECRETS)},
         "updated_at": config.updated_at,
     }
+
+
+def _unordered(name: str, key: str) -> bool:
+    info = SETTINGS_MODELS[name].model_fields.get(key)
+    return info is not None and get_origin(info.annotation) in (set, frozenset)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(str(_plain(item)) for item in value)
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def plain_settings(name: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings as JSON shows them, equal when they mean the same: enums as their values, a
+    collection as a list, and a set-typed setting sorted whether it is a default (a frozenset)
+    or stored (a list in whatever order it was saved)."""
+    return {key: sorted(_plain(value)) if _unordered(name, key) else _plain(value) for key, value in settings.items()}
+
+
+def _changed(keys: Iterable[str], before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return sorted(key for key in keys if before.get(key) != after.get(key))
+
+
+def change_summary(before: ChannelConfig, after: ChannelConfig) -> dict[str, Any]:
+    """What a save changed, for the audit log: names only, never a secret's value."""
+    old = plain_settings(before.name, shown(before)["settings"])
+    new = plain_settings(after.name, shown(after)["settings"])
+    detail: dict[str, Any] = {
+        "settings": _changed(new, old, new),
+        "secrets_set": sorted(key for key, value in after.secrets.items() if before.secrets.get(key) != value),
+        "secrets_cleared": sorted(key for key in before.secrets if key not in after.secrets),
+    }
+    if before.enabled != after.enabled:
+        detail["enabled"] = after.enabled
+    return detail
+
+
+def change(
+    conn: Connection,
+    name: str,
+    *,
+    actor: Actor,
+    enabled: bool | None = None,
+    settings: dict[str, Any] | None = None,
+    secrets: dict[str, str | None] | None = None,
+    now_us: int,
+) -> ChannelConfig:
+    """A person's save: `save` (ValidationError locates every fault; nothing is written then),
+    and its audit entry."""
+    before = load(conn, name)
+    after = save(conn, name, enabled=enabled, settings=settings, secrets=secrets, now_us=now_us)
+    audit.record(
+        conn,
+        actor=actor,
+        action="channel.save",
+        subject_type="channel",
+        subject_id=name,
+        now_us=now_us,
+        detail=change_summary(before, after),
+    )
+    return after

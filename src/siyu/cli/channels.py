@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from siyu.accounts.actors import CliActor
 from siyu.brand import settings as brand_settings
 from siyu.channels import stored as channel_service
 from siyu.channels.base import DeliveryError, Outgoing, Person, Purpose
@@ -75,8 +76,8 @@ def set_(
     values: Annotated[list[str] | None, typer.Argument(help="key=value … (JSON values, e.g. agent_id=1000002)")] = None,
     enable: Annotated[bool | None, typer.Option("--enable/--disable", help="Switch the channel on or off.")] = None,
 ) -> None:
-    """Change settings (validated as a whole; nothing is written on a problem). Secrets given
-    here land in your shell history: prefer `siyu channel secret`."""
+    """Change settings (validated as a whole; nothing is written on a problem; audited as
+    cli@<your login>). Secrets given here land in your shell history: prefer `siyu channel secret`."""
     model = SETTINGS_MODELS.get(name)
     if model is None:
         raise NotFoundError(f"no channel named {name!r}: expected one of {NAMES}")
@@ -94,7 +95,9 @@ def set_(
     if problems:
         raise ValidationError(problems)
     with engine().begin() as conn:
-        saved = channel_service.save(conn, name, enabled=enable, settings=settings, secrets=secrets, now_us=_now_us())
+        saved = channel_service.change(
+            conn, name, actor=CliActor.current(), enabled=enable, settings=settings, secrets=secrets, now_us=_now_us()
+        )
     out.print(f"{name} saved ({'on' if saved.enabled else 'off'})")
 
 
@@ -115,7 +118,7 @@ def secret(
         if not value:
             raise ValidationError([Problem(f"{name}.{key}", "no value on stdin (use --clear to remove it)")])
     with engine().begin() as conn:
-        channel_service.save(conn, name, secrets={key: value}, now_us=_now_us())
+        channel_service.change(conn, name, actor=CliActor.current(), secrets={key: value}, now_us=_now_us())
     out.print(f"{name}.{key} {'cleared' if clear else 'saved'}")
 
 
@@ -205,16 +208,16 @@ def retry(
     dead: Annotated[bool, typer.Option("--dead", help="Every dead letter (optionally of --adapter).")] = False,
     adapter: Annotated[str | None, typer.Option("--adapter")] = None,
 ) -> None:
-    """Queue dead or failed deliveries again, from their first try."""
+    """Queue dead or failed deliveries again, from their first try (audited as cli@<your login>)."""
     if (delivery_id is None) == (not dead):
         raise ValidationError([Problem("arguments", "give a delivery id or --dead, not both")])
     with engine().begin() as conn:
         if dead:
-            count = delivery_service.retry_all_dead(conn, adapter=adapter, now_us=_now_us())
+            count = delivery_service.retry_dead(conn, actor=CliActor.current(), adapter=adapter, now_us=_now_us())
             out.print(f"{count} dead letter(s) queued again")
         else:
             assert delivery_id is not None
-            delivery_service.retry(conn, delivery_id, now_us=_now_us())
+            delivery_service.retry(conn, delivery_id, actor=CliActor.current(), now_us=_now_us())
             out.print(f"delivery {delivery_id} queued again")
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from siyu.accounts.actors import CliActor
 from siyu.brand import settings as settings_service
 from siyu.cli.app import app, engine, handles_errors, out, parse_now, print_json
 from siyu.core.timeutil import to_us
@@ -44,7 +45,7 @@ def set_(
     key: Annotated[str, typer.Argument(help="timezone | quiet_hours | caps | late_after | workdays")],
     value: Annotated[str, typer.Argument(help='A JSON value or plain text, e.g. Asia/Shanghai or {"per_day": 3}')],
 ) -> None:
-    """Change one setting (validated before anything is written).
+    """Change one setting (validated before anything is written; audited as cli@<your login>).
 
     workdays: the admin's Chinese workday overrides for years the built-in calendar does not know
     yet, e.g. '{"2027-01-01": "holiday", "2027-02-07": "workday"}' (replaces the whole map)."""
@@ -53,5 +54,5 @@ def set_(
     except json.JSONDecodeError:
         parsed = value
     with engine().begin() as conn:
-        settings_service.set_value(conn, key, parsed, now_us=to_us(parse_now(None)))
+        settings_service.change(conn, key, parsed, actor=CliActor.current(), now_us=to_us(parse_now(None)))
     out.print(f"{key} updated")

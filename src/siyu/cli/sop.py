@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.cells import cell_len
 
+from siyu.accounts.actors import CliActor
 from siyu.brand import settings as settings_service
 from siyu.cli.app import (
     FormatOption,
@@ -26,6 +27,7 @@ from siyu.cli.app import (
 )
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import from_us, to_us
+from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
 
 sop_app = typer.Typer(help="SOP files: validate, apply, list, show.", no_args_is_help=True)
@@ -70,7 +72,7 @@ def apply(paths: PathsArgument, now: NowOption = None) -> None:
     if checked.problems:
         raise ValidationError(checked.problems)
     with engine().begin() as conn:
-        report = sop_service.apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings)
+        report = sop_overview.apply_checked(conn, CliActor.current(), checked, now_us=now_us)
     _print_warnings(report.warnings)
     for item in report.applied:
         out.print(f"{item.outcome.value:<9} {item.sop_id} (version {item.version})", markup=False, highlight=False)
@@ -163,7 +165,7 @@ def show(
 
 def _switch(sop_id: str, enabled: bool, now: str | None) -> None:
     with engine().begin() as conn:
-        changed = sop_service.set_enabled(conn, sop_id, enabled, now_us=to_us(parse_now(now)))
+        changed = sop_overview.switch(conn, CliActor.current(), sop_id, enabled, now_us=to_us(parse_now(now)))
     word = "enabled" if enabled else "disabled"
     out.print(f"{sop_id} {word}" if changed else f"{sop_id} was already {word}", markup=False)
 

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
+from siyu.accounts.actors import CliActor
 from siyu.brand import settings as brand_settings
 from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
 from siyu.core.schedule import local_instant
@@ -16,6 +17,7 @@ from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_day_number, local_day, to_us
 from siyu.delivery import deliveries as delivery_service
 from siyu.tasks import queries as task_service
+from siyu.tasks import status as task_status
 
 tasks_app = typer.Typer(help="Tasks: list, show, done, skip.", no_args_is_help=True)
 app.add_typer(tasks_app, name="tasks")
@@ -62,12 +64,6 @@ def list_(
     start = None
     with engine().begin() as conn:
         if today:
-            from datetime import time, timedelta
-
-            from siyu.brand import settings as brand_settings
-            from siyu.core.schedule import local_instant
-            from siyu.core.timeutil import from_day_number, local_day
-
             zone = brand_settings.load(conn).zone
             day = from_day_number(local_day(to_us(parse_now(now)), zone))
             start = local_instant(day, time(0, 0), zone)
@@ -130,9 +126,11 @@ def show(task_id: int, now: NowOption = None) -> None:
 @tasks_app.command("done")
 @handles_errors
 def done(task_id: int, by: ActorOption = "cli", now: NowOption = None) -> None:
-    """Mark a pending or due task done."""
+    """Mark a pending or due task done (audited as cli@<your login>)."""
     with engine().begin() as conn:
-        row = task_service.set_status(conn, task_id, TaskStatus.done, actor=by, now_us=to_us(parse_now(now)))
+        row = task_status.change(
+            conn, task_id, TaskStatus.done, actor=CliActor.current(), by=by, now_us=to_us(parse_now(now))
+        )
     out.print(f"task {task_id} is done ({row['sop']} / {row['step']})")
 
 
@@ -146,9 +144,15 @@ def skip(
     by: ActorOption = "cli",
     now: NowOption = None,
 ) -> None:
-    """Mark a pending or due task skipped, with a reason."""
+    """Mark a pending or due task skipped, with a reason (audited as cli@<your login>)."""
     with engine().begin() as conn:
-        task_service.set_status(
-            conn, task_id, TaskStatus.skipped, actor=by, now_us=to_us(parse_now(now)), reason=reason
+        task_status.change(
+            conn,
+            task_id,
+            TaskStatus.skipped,
+            actor=CliActor.current(),
+            by=by,
+            now_us=to_us(parse_now(now)),
+            reason=reason,
         )
     out.print(f"task {task_id} is skipped")

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from siyu.accounts import audit
+from siyu.accounts import admin
 from siyu.accounts import users as accounts
+from siyu.accounts.actors import CliActor
 from siyu.accounts.users import Role
 from siyu.cli.app import FormatOption, OutputFormat, app, engine, err, handles_errors, out, parse_now, print_json
 from siyu.cli.demo import demo_app
@@ -160,23 +161,15 @@ def add(
     """Add a console user (the first admin, for example)."""
     now = to_us(parse_now(None))
     with engine().begin() as conn:
-        user = accounts.create_user(
+        user = admin.add_user(
             conn,
+            actor=CliActor.current(),
             username=username,
             password=password,
             role=role,
             now_us=now,
             staff_external_id=staff,
             display_name=name,
-        )
-        audit.record(
-            conn,
-            actor=None,
-            action="user.create",
-            subject_type="user",
-            subject_id=user.username,
-            now_us=now,
-            detail={"role": user.role.value, "staff": user.staff_external_id},
         )
     out.print(f"user {user.username} ({user.role.value}) added", markup=False)
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from siyu.accounts import audit
+from siyu.accounts.actors import Actor
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.timeutil import from_us
@@ -17,6 +19,7 @@ from siyu.store.tables import customers, deliveries, staff, tasks
 D = deliveries
 STATUSES = ("queued", "sent", "delivered", "failed", "dead", "cancelled")
 RETRYABLE = ("dead", "failed")
+ALL_DEAD = "*"  # the audit subject of a retry of every adapter's dead letters
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def counts(conn: Connection) -> dict[str, dict[str, int]]:
     return found
 
 
-def retry(conn: Connection, delivery_id: int, *, now_us: int) -> None:
+def _requeue(conn: Connection, delivery_id: int, *, now_us: int) -> None:
     """Put a dead or failed delivery back in the queue, from its first try. Its task must still
     be open (a reminder) or due (a send): the dispatcher re-checks and cancels it otherwise. An
     attempt whose outcome was unknown stays in doubt: the provider is asked before resending."""
@@ -131,7 +134,7 @@ def retry(conn: Connection, delivery_id: int, *, now_us: int) -> None:
     )
 
 
-def retry_all_dead(conn: Connection, *, adapter: str | None = None, now_us: int) -> int:
+def _requeue_dead(conn: Connection, *, adapter: str | None, now_us: int) -> int:
     where = [D.c.status == "dead"]
     if adapter is not None:
         where.append(D.c.adapter == adapter)
@@ -149,6 +152,34 @@ def retry_all_dead(conn: Connection, *, adapter: str | None = None, now_us: int)
             )
         ).rowcount
     )
+
+
+def retry(conn: Connection, delivery_id: int, *, actor: Actor, now_us: int) -> None:
+    """Requeue a dead or failed delivery (ValidationError for any other) and audit it."""
+    _requeue(conn, delivery_id, now_us=now_us)
+    audit.record(
+        conn,
+        actor=actor,
+        action="delivery.retry",
+        subject_type="delivery",
+        subject_id=str(delivery_id),
+        now_us=now_us,
+    )
+
+
+def retry_dead(conn: Connection, *, actor: Actor, adapter: str | None = None, now_us: int) -> int:
+    """Requeue every dead letter (of one adapter, when given) and audit how many."""
+    count = _requeue_dead(conn, adapter=adapter, now_us=now_us)
+    audit.record(
+        conn,
+        actor=actor,
+        action="delivery.retry_dead",
+        subject_type="delivery",
+        subject_id=adapter or ALL_DEAD,
+        now_us=now_us,
+        detail={"adapter": adapter, "count": count},
+    )
+    return count
 
 
 def of_task(conn: Connection, task_id: int) -> list[dict[str, Any]]:

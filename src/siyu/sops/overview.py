@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy.engine import Connection
 
 from siyu.accounts import audit
-from siyu.accounts.users import User
+from siyu.accounts.actors import Actor
 from siyu.audiences import query as audiences
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.errors import NotFoundError, Problem, ValidationError
@@ -206,33 +206,46 @@ def check_characters(text: str, file: Path) -> None:
         ) from exc
 
 
-def apply_source(conn: Connection, user: User, text: str, *, now_us: int) -> sop_service.ApplyReport:
+def apply_source(conn: Connection, actor: Actor, text: str, *, now_us: int) -> sop_service.ApplyReport:
     """Validate and apply SOP text (all or nothing); every new version is audited."""
     check_characters(text, CONSOLE_FOLDER / "sop.yaml")
     report = sop_service.apply_text(conn, text, console_file(text), now_us=now_us)
+    _audit_applied(conn, actor, report, now_us=now_us)
+    return report
+
+
+def apply_checked(
+    conn: Connection, actor: Actor, checked: sop_service.Checked, *, now_us: int
+) -> sop_service.ApplyReport:
+    """Apply SOP files read and checked (`siyu sop apply`); every new version is audited."""
+    report = sop_service.apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings)
+    _audit_applied(conn, actor, report, now_us=now_us)
+    return report
+
+
+def _audit_applied(conn: Connection, actor: Actor, report: sop_service.ApplyReport, *, now_us: int) -> None:
     for applied in report.applied:
         if applied.outcome is sop_service.Outcome.unchanged:
             continue  # nothing was written, so nothing changed
         audit.record(
             conn,
-            actor=user,
+            actor=actor,
             action="sop.apply",
             subject_type="sop",
             subject_id=applied.sop_id,
             now_us=now_us,
             detail={"version": applied.version, "outcome": applied.outcome.value},
         )
-    return report
 
 
-def switch(conn: Connection, user: User, sop_id: str, enabled: bool, *, now_us: int) -> bool:
+def switch(conn: Connection, actor: Actor, sop_id: str, enabled: bool, *, now_us: int) -> bool:
     """Switch an SOP on or off; a change is audited with the version that is switched."""
     changed = sop_service.set_enabled(conn, sop_id, enabled, now_us=now_us)
     if changed:
         latest = conn.execute(sa.select(sops.c.latest_version).where(sops.c.id == sop_id)).scalar_one()
         audit.record(
             conn,
-            actor=user,
+            actor=actor,
             action="sop.enable" if enabled else "sop.disable",
             subject_type="sop",
             subject_id=sop_id,

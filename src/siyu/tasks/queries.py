@@ -1,4 +1,5 @@
-"""Reading tasks and the changes people make to them (done, skip)."""
+"""Reading tasks: lists with filters, one task, its history of changes, counts by step.
+Changing them is `tasks.status`."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from sqlalchemy.engine import Connection
 
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
-from siyu.core.tasks import TaskStatus, change_refused
+from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.store.tables import chat_groups, customers, staff, task_changes, tasks
-from siyu.tasks import events as task_events
 
 MAX_LIMIT = 10_000
 
@@ -108,30 +108,6 @@ def history(conn: Connection, task_id: int) -> list[dict[str, Any]]:
     return [
         {"at": from_us(r.at, zone).isoformat(), "status": r.status, "actor": r.actor, "reason": r.reason} for r in rows
     ]
-
-
-def set_status(
-    conn: Connection, task_id: int, wanted: TaskStatus, *, actor: str, now_us: int, reason: str | None = None
-) -> dict[str, Any]:
-    """A person marks a task done or skipped; refuses other moves with the reason."""
-    row = conn.execute(sa.select(tasks.c.status).where(tasks.c.id == task_id).with_for_update()).first()
-    if row is None:
-        raise NotFoundError(f"no task {task_id}")
-    refused = change_refused(TaskStatus(row.status), wanted)
-    if refused is not None:
-        raise ValidationError([Problem(f"task {task_id}", refused)])
-    if wanted is TaskStatus.skipped and not (reason and reason.strip()):
-        raise ValidationError([Problem("--reason", "skipping a task needs a reason")])
-    conn.execute(
-        sa.update(tasks).where(tasks.c.id == task_id).values(status=wanted.value, reason=reason, updated_at=now_us)
-    )
-    conn.execute(
-        sa.insert(task_changes).values(task_id=task_id, at=now_us, status=wanted.value, actor=actor, reason=reason)
-    )
-    if wanted is TaskStatus.done:
-        zone = brand_settings.load(conn).zone
-        task_events.record(conn, task_id, "done", now_us=now_us, zone=zone, extra={"by": actor})
-    return get_task(conn, task_id)
 
 
 def counts_by_step(conn: Connection, *, due_from_us: int, due_before_us: int) -> list[tuple[str, str, str, int]]:

@@ -63,7 +63,7 @@ def test_a_task_no_longer_due_is_not_sent(engine: Engine, tmp_path: Path, clock:
     greet_brand(engine, tmp_path, customers=1, channels_on=WEBHOOK)
     with engine.begin() as conn:
         from siyu.core.tasks import TaskStatus
-        from siyu.tasks.queries import set_status
+        from siyu.tasks.status import set_status
 
         for r in rows(engine):
             set_status(conn, r.task_id, TaskStatus.done, actor="test", now_us=clock.now_us)

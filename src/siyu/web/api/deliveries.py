@@ -10,10 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy.engine import Connection
 
-from siyu.accounts import audit
-from siyu.accounts.users import User
 from siyu.brand import settings as brand_settings
 from siyu.delivery import deliveries as delivery_service
 from siyu.delivery.deliveries import DeliveryFilter
@@ -28,7 +25,6 @@ router = APIRouter(tags=["deliveries"])
 DeliveryStatus = Literal["queued", "sent", "delivered", "failed", "dead", "cancelled"]
 AdapterName = Literal["inbox", "wecom", "webhook", "sms"]
 PurposeName = Literal["send", "remind", "digest"]
-ALL_DEAD = "*"  # the audit subject of a retry of every adapter's dead letters
 
 
 class DeliveryOut(BaseModel):
@@ -64,34 +60,6 @@ class DeliveryPage(BaseModel):
 
 class RetriedOut(BaseModel):
     retried: int = Field(description="How many dead letters went back in the queue")
-
-
-def retry_one(conn: Connection, user: User, delivery_id: int, now: int) -> None:
-    """Requeue a dead or failed delivery (ValidationError for any other) and audit it."""
-    delivery_service.retry(conn, delivery_id, now_us=now)
-    audit.record(
-        conn,
-        actor=user,
-        action="delivery.retry",
-        subject_type="delivery",
-        subject_id=str(delivery_id),
-        now_us=now,
-    )
-
-
-def retry_dead(conn: Connection, user: User, adapter: str | None, now: int) -> int:
-    """Requeue every dead letter (of one adapter, when given) and audit how many."""
-    count = delivery_service.retry_all_dead(conn, adapter=adapter, now_us=now)
-    audit.record(
-        conn,
-        actor=user,
-        action="delivery.retry_dead",
-        subject_type="delivery",
-        subject_id=adapter or ALL_DEAD,
-        now_us=now,
-        detail={"adapter": adapter, "count": count},
-    )
-    return count
 
 
 @router.get("/deliveries", response_model=DeliveryPage, summary="List deliveries, newest first")
@@ -135,7 +103,7 @@ def retry_dead_letters(
     now: NowUs,
     adapter: Annotated[AdapterName | None, Query(description="Only this adapter's dead letters")] = None,
 ) -> dict[str, int]:
-    return {"retried": retry_dead(conn, who.user, adapter, now)}
+    return {"retried": delivery_service.retry_dead(conn, actor=who.user, adapter=adapter, now_us=now)}
 
 
 @router.get("/deliveries/{delivery_id}", response_model=DeliveryDetail, summary="One delivery, with its payload")
@@ -150,5 +118,5 @@ def get_delivery(delivery_id: BigRowId, conn: Db, who: Operator, now: NowUs) -> 
     description="It starts over from its first try; any other state is refused (422).",
 )
 def retry_delivery(delivery_id: BigRowId, conn: Db, who: Operator, now: NowUs) -> dict[str, Any]:
-    retry_one(conn, who.user, delivery_id, now)
+    delivery_service.retry(conn, delivery_id, actor=who.user, now_us=now)
     return delivery_service.get_delivery(conn, delivery_id, brand_settings.load(conn).zone, now_us=now)

@@ -10,15 +10,15 @@ from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from siyu.accounts import audit
 from siyu.brand import settings as brand_settings
 from siyu.core.timeutil import from_us
 from siyu.ingest import jobs as import_jobs
-from siyu.web.deps import Caller, Db, NowUs, Operator, engine_of
+from siyu.web.common.imports import JobId, start_job
+from siyu.web.deps import Db, NowUs, Operator
 from siyu.web.paging import PagingQuery, page
 
 router = APIRouter(tags=["imports"])
@@ -33,9 +33,6 @@ class ImportKind(StrEnum):
     members = "members"
     tags = "tags"
     events = "events"
-
-
-JobId = Annotated[int, Path(ge=1, le=2**31 - 1, description="An import job's id")]
 
 
 class LocatedProblem(BaseModel):
@@ -91,49 +88,6 @@ def as_api(job: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
         "finished_at": at(job["finished_at"]),
         "rejected_url": f"/api/v1/imports/{job['id']}/rejected" if job["has_rejected_file"] else None,
     }
-
-
-def start_job(
-    request: Request,
-    background: BackgroundTasks,
-    conn: Db,
-    who: Caller,
-    now: int,
-    *,
-    kind: str,
-    upload: UploadFile,
-    skip_invalid: bool,
-) -> int:
-    """Save the upload as a queued job (audited) and start it once the request's transaction
-    has committed. `app.state.import_runner` replaces the background thread (tests)."""
-    engine = engine_of(request)
-    job_id = import_jobs.create_job(
-        conn,
-        kind=kind,
-        filename=upload.filename or "",
-        stream=upload.file,
-        skip_invalid=skip_invalid,
-        user=who.user,
-        now_us=now,
-        directory=import_jobs.data_dir(engine),
-    )
-    audit.record(
-        conn,
-        actor=who.user,
-        action="import.start",
-        subject_type="import",
-        subject_id=str(job_id),
-        now_us=now,
-        detail={
-            "kind": kind,
-            "filename": import_jobs.safe_filename(upload.filename or ""),
-            "skip_invalid": skip_invalid,
-        },
-    )
-    runner: import_jobs.Runner = getattr(request.app.state, "import_runner", import_jobs.run_in_background)
-    clock: import_jobs.Clock = request.app.state.clock
-    background.add_task(runner, engine, job_id, clock)
-    return job_id
 
 
 @router.post("/imports", response_model=ImportJobDetail, status_code=202, summary="Upload a file to import")

@@ -8,6 +8,7 @@ The body carries events (as `POST /api/v1/events/batch` takes them) and results 
 - `delivered`: the task's message reached the customer (its send delivery becomes delivered);
 - `replied`: the customer answered (the first reply of a task is kept, with its text).
 It is all or nothing: any problem is reported at its place (`results[3].task`), nothing is stored.
+This router checks the signature and parses; what a result does is `tasks.status.apply_results`.
 
 The signature is checked in a short read-only transaction, before anything else and before the
 request queues for SQLite's write lock, so unsigned requests cost little and learn nothing."""
@@ -16,30 +17,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 import pydantic
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.engine import Connection
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from siyu.brand import settings as brand_settings
 from siyu.channels import stored as channels
 from siyu.channels.signing import DEFAULT_WINDOW_S, SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from siyu.channels.webhook.config import WebhookSettings
 from siyu.core.errors import Problem, ValidationError, format_path
-from siyu.core.tasks import TaskStatus, change_refused
-from siyu.core.timeutil import US_PER_SECOND, parse_instant, to_us
+from siyu.core.timeutil import US_PER_SECOND, parse_instant
 from siyu.ingest.batch import StoredEvents, store_events
 from siyu.ingest.fields import YEARS
-from siyu.store.tables import deliveries, tasks
-from siyu.tasks import events as task_events
-from siyu.tasks import queries as task_service
+from siyu.tasks import status as task_status
+from siyu.tasks.status import ReportedResult
 from siyu.web.api.events import EVENT_SCHEMA, MAX_BATCH, EventsStored
 from siyu.web.deps import NowUs, engine_of, writer_of
 from siyu.web.errors import error_body
@@ -50,7 +46,6 @@ MAX_BODY_BYTES = 16_000_000  # 1,000 events and 1,000 results with long texts fi
 MAX_TASK_ID = 2**63 - 1  # BIGINT
 MAX_TEXT = 10_000
 MAX_BY = 100
-ACTOR = "webhook"
 
 
 # ---- the raw body, read with a cap (the signature is over the bytes as sent) ----
@@ -126,9 +121,6 @@ class ResultIn(BaseModel):
     @classmethod
     def _someone(cls, by: str | None) -> str | None:
         return by.strip() or None if by is not None else None
-
-    def at_us(self, default: int) -> int:
-        return default if self.at is None else to_us(parse_instant(self.at))
 
 
 class InboundIn(BaseModel):
@@ -235,58 +227,8 @@ def _check_signature(request: Request, raw: bytes, *, now_s: int, timestamp: str
 # ---- results ----
 
 
-@dataclass(frozen=True)
-class _Context:
-    now_us: int
-    zone: ZoneInfo
-
-
-def _apply(conn: Connection, where: str, item: ResultIn, context: _Context) -> ResultOut | Problem:
-    # locked: two reports of one task at once are told apart (the second finds it done, unchanged)
-    status = conn.execute(sa.select(tasks.c.status).where(tasks.c.id == item.task).with_for_update()).scalar()
-    if status is None:
-        return Problem(f"{where}.task", f"no task {item.task}")
-    at_us = item.at_us(context.now_us)
-    ahead_s = (at_us - context.now_us) // US_PER_SECOND
-    if ahead_s > DEFAULT_WINDOW_S:
-        return Problem(f"{where}.at", f"{item.at} is {ahead_s} s in the future; results report what has happened")
-    actor = f"{ACTOR}:{item.by}" if item.by else ACTOR
-    if item.result == "done":
-        return _done(conn, where, item, TaskStatus(status), at_us=at_us, actor=actor, context=context)
-    extra: dict[str, Any] = {"by": actor}
-    if item.result == "replied":
-        if item.text is not None:
-            extra["text"] = item.text
-        new = task_events.record(
-            conn, item.task, "replied", now_us=context.now_us, zone=context.zone, at_us=at_us, extra=extra
-        )
-        return ResultOut(task=item.task, result=item.result, changed=new)
-    # only a delivery the channel took is settled here: a queued or in-flight one is the dispatcher's
-    marked = conn.execute(
-        sa.update(deliveries)
-        .where(deliveries.c.task_id == item.task, deliveries.c.purpose == "send", deliveries.c.status == "sent")
-        .values(status="delivered", delivered_at=at_us, updated_at=context.now_us)
-    ).rowcount
-    new = task_events.record(
-        conn, item.task, "delivered", now_us=context.now_us, zone=context.zone, at_us=at_us, extra=extra
-    )
-    return ResultOut(task=item.task, result=item.result, changed=bool(marked) or new)
-
-
-def _done(
-    conn: Connection, where: str, item: ResultIn, status: TaskStatus, *, at_us: int, actor: str, context: _Context
-) -> ResultOut | Problem:
-    if status is TaskStatus.done:
-        return ResultOut(task=item.task, result=item.result, changed=False)
-    refused = change_refused(status, TaskStatus.done)
-    if refused is not None:
-        return Problem(f"{where}.result", f"task {item.task}: {refused}")
-    # the event first, at the reported instant: set_status's own record of it is then a no-op
-    task_events.record(
-        conn, item.task, "done", now_us=context.now_us, zone=context.zone, at_us=at_us, extra={"by": actor}
-    )
-    task_service.set_status(conn, item.task, TaskStatus.done, actor=actor, now_us=context.now_us)
-    return ResultOut(task=item.task, result=item.result, changed=True)
+def _reported(item: ResultIn) -> ReportedResult:
+    return ReportedResult(task=item.task, result=item.result, at=item.at, text=item.text, by=item.by)
 
 
 def _store(conn: Connection, body: InboundIn, *, now_us: int) -> dict[str, Any]:
@@ -297,19 +239,15 @@ def _store(conn: Connection, body: InboundIn, *, now_us: int) -> dict[str, Any]:
             stored = store_events(conn, body.events, where="events")
         except ValidationError as exc:
             problems += exc.problems
-    context = _Context(now_us=now_us, zone=brand_settings.load(conn).zone)
-    results: list[ResultOut] = []
-    for index, item in enumerate(body.results):
-        outcome = _apply(conn, f"results[{index}]", item, context)
-        if isinstance(outcome, Problem):
-            problems.append(outcome)
-        else:
-            results.append(outcome)
+    results, refused = task_status.apply_results(
+        conn, [_reported(item) for item in body.results], now_us=now_us, max_ahead_s=DEFAULT_WINDOW_S
+    )
+    problems += refused
     if problems:
         raise ValidationError(problems)  # the transaction rolls back: nothing is stored
     return {
         "events": {"new": stored.new, "already_stored": stored.already_stored},
-        "results": [result.model_dump() for result in results],
+        "results": [asdict(result) for result in results],
     }
 
 

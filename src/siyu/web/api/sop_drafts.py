@@ -19,18 +19,18 @@ from siyu.core.model import EventEntry
 from siyu.core.timeutil import from_us, parse_duration_us
 from siyu.planner import draft_simulation
 from siyu.sops import drafts as sop_drafts
+from siyu.web.common.sops import MAX_DRAFT_SOURCE
 from siyu.web.deps import Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
 from siyu.web.errors import ConflictError
 
 router = APIRouter(tags=["sop drafts"])
 
-MAX_SOURCE = 200_000
 MIN_EVERY_US = 5 * 60 * 1_000_000
 MAX_EVERY_US = 86_400 * 1_000_000
 
 
 class DraftIn(BaseModel):
-    source: str = Field(max_length=MAX_SOURCE, description="One SOP as YAML, as `siyu sop validate` reads it")
+    source: str = Field(max_length=MAX_DRAFT_SOURCE, description="One SOP as YAML, as `siyu sop validate` reads it")
 
 
 class SimulateDraftIn(DraftIn):

@@ -26,15 +26,14 @@ from siyu.core.timeutil import from_us, parse_duration_us
 from siyu.planner.simulation import simulate
 from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
-from siyu.sops.timeline import source_diff
+from siyu.sops.diff import version_diff
 from siyu.store.tables import sops
+from siyu.web.common.sops import MAX_VERSION, SOP_ID_PATTERN
 from siyu.web.deps import AnyUser, Caller, Db, NowUs, Operator, StandaloneOperator, engine_of
 from siyu.web.paging import PagingQuery, page
 
 router = APIRouter(tags=["sops"])
 
-SOP_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
-MAX_VERSION = 2**31 - 1
 MAX_SOURCE = 500_000
 # a web simulation stays a request, not a batch job: 31 days of hourly ticks at most
 MAX_SIMULATED_TICKS = 31 * 24
@@ -268,25 +267,6 @@ def get_version(sop_id: SopId, number: VersionNo, conn: Db, who: Operator) -> di
         "checksum": stored.checksum,
         "source": stored.source,
         "definition": stored.definition,
-    }
-
-
-def version_diff(conn: Connection, sop_id: str, old: int | None, new: int | None) -> dict[str, Any]:
-    """The diff between two versions; `new` defaults to the latest, `old` to the one before `new`."""
-    latest = conn.execute(sa.select(sops.c.latest_version).where(sops.c.id == sop_id)).scalar()
-    if latest is None:
-        raise NotFoundError(f"no SOP named {sop_id}")
-    to_version = new if new is not None else int(latest)
-    from_version = old if old is not None else max(to_version - 1, 1)
-    before = sop_service.version(conn, sop_id, from_version)
-    after = sop_service.version(conn, sop_id, to_version)
-    lines = source_diff(before.source, after.source, f"{sop_id} v{from_version}", f"{sop_id} v{to_version}")
-    return {
-        "sop": sop_id,
-        "from_version": from_version,
-        "to_version": to_version,
-        "diff": "\n".join(line.text for line in lines),
-        "lines": [{"kind": line.kind, "text": line.text} for line in lines],
     }
 
 

@@ -11,13 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from siyu.accounts import audit
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.delivery import deliveries as delivery_service
 from siyu.tasks import queries as task_service
+from siyu.tasks import status as task_status
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.paging import PagingQuery, page
 from siyu.web.params import BigRowId
@@ -125,18 +125,7 @@ def get_task(task_id: BigRowId, conn: Db, who: AnyUser, now: NowUs) -> dict[str,
 
 def _change(conn: Any, who: Caller, task_id: int, wanted: TaskStatus, now: int, reason: str | None) -> dict[str, Any]:
     _visible(conn, who, task_id)
-    changed = task_service.set_status(
-        conn, task_id, wanted, actor=f"user:{who.user.username}", now_us=now, reason=reason
-    )
-    audit.record(
-        conn,
-        actor=who.user,
-        action=f"task.{wanted.value}",
-        subject_type="task",
-        subject_id=str(task_id),
-        now_us=now,
-        detail={"reason": reason} if reason else None,
-    )
+    changed = task_status.change(conn, task_id, wanted, actor=who.user, now_us=now, reason=reason)
     return _detail(conn, changed, now)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from siyu.accounts import audit
+from siyu.accounts import admin, audit
 from siyu.accounts import users as accounts
 from siyu.accounts.users import Role
 from siyu.brand import settings as brand_settings
@@ -53,8 +53,9 @@ def list_users(conn: Db, who: Admin) -> list[dict[str, Any]]:
 
 @router.post("/users", response_model=UserOut, status_code=201, summary="Add a user")
 def add_user(body: UserIn, conn: Db, who: Admin, now: NowUs) -> dict[str, Any]:
-    user = accounts.create_user(
+    user = admin.add_user(
         conn,
+        actor=who.user,
         username=body.username,
         password=body.password,
         role=body.role,
@@ -63,37 +64,20 @@ def add_user(body: UserIn, conn: Db, who: Admin, now: NowUs) -> dict[str, Any]:
         display_name=body.display_name,
         locale=body.locale,
     )
-    audit.record(
-        conn,
-        actor=who.user,
-        action="user.create",
-        subject_type="user",
-        subject_id=user.username,
-        now_us=now,
-        detail={"role": user.role.value, "staff": user.staff_external_id},
-    )
     return user.as_dict()
 
 
 @router.patch("/users/{username}", response_model=UserOut, summary="Change a user (role, staff link, password…)")
 def change_user(username: str, body: UserChange, conn: Db, who: Admin, now: NowUs) -> dict[str, Any]:
-    user = accounts.update_user(
-        conn,
-        username,
-        now_us=now,
+    change = admin.UserChange(
         role=body.role,
-        staff_external_id=body.staff,
+        staff=body.staff,
         display_name=body.display_name,
         password=body.password,
         locale=body.locale,
         disabled=body.disabled,
     )
-    changed = body.model_dump(exclude_none=True, exclude={"password"})
-    if body.password is not None:
-        changed["password"] = "changed"
-    audit.record(
-        conn, actor=who.user, action="user.change", subject_type="user", subject_id=username, now_us=now, detail=changed
-    )
+    user = admin.change_user(conn, username, change, actor=who.user, now_us=now)
     return user.as_dict()
 
 

@@ -24,7 +24,7 @@ from siyu.channels.delivery_settings import ADAPTERS, ROUTE_KEYS
 from siyu.channels.registry import DELIVERY, KINDS, SETTINGS_MODELS
 from siyu.channels.stored import ALWAYS_ON
 from siyu.core.errors import Problem, ValidationError
-from siyu.web.api.channels import ChannelName, channel_out, plain_settings, save_channel
+from siyu.web.common.channels import ChannelName, channel_out
 from siyu.web.deps import Admin, Caller, Db, NowUs
 from siyu.web.templating import render
 
@@ -241,11 +241,19 @@ def save_channel_form(
     current = channel_service.shown(channel_service.load(conn, name))
     # the switch sends a hidden "0" before its checkbox: a form without it leaves the channel as it is
     enabled = None if name in ALWAYS_ON or "enabled" not in form else "1" in _texts(form, "enabled")
-    changes = changes_from_form(name, form, plain_settings(name, current["settings"]))
+    changes = changes_from_form(name, form, channel_service.plain_settings(name, current["settings"]))
     try:
         if changes.problems:
             raise ValidationError(changes.problems)
-        save_channel(conn, who.user, name, enabled=enabled, settings=changes.settings, secrets=changes.secrets, now=now)
+        channel_service.change(
+            conn,
+            name,
+            actor=who.user,
+            enabled=enabled,
+            settings=changes.settings,
+            secrets=changes.secrets,
+            now_us=now,
+        )
     except ValidationError as exc:
         return _page(
             request,

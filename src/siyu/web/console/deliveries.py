@@ -21,7 +21,6 @@ from siyu.channels.registry import KINDS
 from siyu.core.errors import Problem, ValidationError
 from siyu.delivery import deliveries as delivery_service
 from siyu.delivery.deliveries import RETRYABLE, STATUSES, DeliveryFilter
-from siyu.web.api.deliveries import retry_dead, retry_one
 from siyu.web.console.pages import safe_next
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.params import BigRowId
@@ -125,10 +124,10 @@ def retry_delivery(
     """With htmx: the row again, requeued (or saying why it was not). Without: back to the list."""
     zone = brand_settings.load(conn).zone
     if not _htmx(request):
-        retry_one(conn, who.user, delivery_id, now)  # a refusal shows the error page
+        delivery_service.retry(conn, delivery_id, actor=who.user, now_us=now)  # a refusal shows the error page
         return RedirectResponse(safe_next(next_), status_code=303)
     try:
-        retry_one(conn, who.user, delivery_id, now)
+        delivery_service.retry(conn, delivery_id, actor=who.user, now_us=now)
     except ValidationError as exc:
         row = delivery_service.get_delivery(conn, delivery_id, zone, now_us=now)
         return _row(request, who, row, note=None, problem="; ".join(p.message for p in exc.problems))
@@ -144,5 +143,5 @@ def retry_dead_letters(
     adapter: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     chosen = _choice(adapter, ADAPTERS, "adapter")
-    count = retry_dead(conn, who.user, chosen, now)
+    count = delivery_service.retry_dead(conn, actor=who.user, adapter=chosen, now_us=now)
     return RedirectResponse(_link(status="dead", adapter=adapter, retried=str(count)), status_code=303)

@@ -95,7 +95,7 @@ from siyu.sops.editor.sop_form import (
 )
 from siyu.sops.editor.step_form import AT_FORMS, CHANNELS, EVERY, EXECUTOR_KINDS, ITEM_KINDS, WEEKDAYS
 from siyu.sops.yaml_writer import leading_comment
-from siyu.web.api.sop_drafts import MAX_SOURCE
+from siyu.web.common.sops import MAX_DRAFT_SOURCE
 from siyu.web.deps import Caller, Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
 from siyu.web.templating import render
 
@@ -254,9 +254,9 @@ Posted = Annotated[dict[str, str], Depends(posted_fields)]
 
 
 def _too_long(source: str) -> DraftCheck | None:
-    if len(source) <= MAX_SOURCE:
+    if len(source) <= MAX_DRAFT_SOURCE:
         return None
-    message = f"at most {MAX_SOURCE} characters, got {len(source)}"
+    message = f"at most {MAX_DRAFT_SOURCE} characters, got {len(source)}"
     return DraftCheck([Located(sop_drafts.DRAFT_NAME, message)], [])
 
 

@@ -1,7 +1,7 @@
 """The import page: upload a file, follow its job (a progress bar htmx polls every second until
 the job ends), read its problems with their rows and columns, download the rejected rows.
 
-Operators and admins only; the jobs are those of `services.import_jobs` (the API's too)."""
+Operators and admins only; the jobs are those of `ingest.jobs` (the API's too)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from siyu.brand import settings as brand_settings
 from siyu.core.errors import ValidationError
 from siyu.ingest import jobs as import_jobs
 from siyu.ingest.service import KINDS
-from siyu.web.api.imports import JobId, start_job
+from siyu.web.common.imports import JobId, start_job
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.templating import render
 

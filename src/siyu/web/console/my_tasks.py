@@ -21,13 +21,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
 
-from siyu.accounts import audit
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, ValidationError
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.store.tables import chat_groups, customers, sops, tasks
-from siyu.tasks import queries as task_service
+from siyu.tasks import status as task_status
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.params import BigRowId
 from siyu.web.templating import render
@@ -372,19 +371,10 @@ def _change(
     day = Day.of(conn, now)
     card = _own_card(conn, staff_id, task_id, day)
     try:
-        task_service.set_status(conn, task_id, wanted, actor=f"user:{who.user.username}", now_us=now, reason=reason)
+        task_status.change(conn, task_id, wanted, actor=who.user, now_us=now, reason=reason, via="console")
     except ValidationError:
         # done in another tab, or expired meanwhile: show what it is now
         return _answer(request, who, card, error_key="my_tasks.not_open", status=422)
-    audit.record(
-        conn,
-        actor=who.user,
-        action=f"task.{wanted.value}",
-        subject_type="task",
-        subject_id=str(task_id),
-        now_us=now,
-        detail={"reason": reason, "via": "console"} if reason else {"via": "console"},
-    )
     counts = _counts(conn, staff_id, day)
     return _answer(request, who, _own_card(conn, staff_id, task_id, day), oob_counts=counts)
 

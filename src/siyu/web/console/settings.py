@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from siyu.accounts import audit
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
-from siyu.web.api.settings import SettingKey, change_setting, settings_values
+from siyu.web.common.settings import SettingKey, settings_values
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.templating import render
 
@@ -135,7 +135,7 @@ def save_setting(
         "kind": kind or [],
     }
     try:
-        change_setting(conn, who.user, key, form_value(key, fields), now)
+        brand_settings.change(conn, key, form_value(key, fields), actor=who.user, now_us=now)
     except ValidationError as exc:
         submitted = _submitted(key, fields)
         return _page(request, conn, who, editing=key, submitted=submitted, problems=exc.problems, status=422)

@@ -16,8 +16,9 @@ from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError
 from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
+from siyu.sops.diff import version_diff
 from siyu.sops.timeline import campaign_day, duration_text, timeline
-from siyu.web.api.sops import MAX_VERSION, SOP_ID_PATTERN, version_diff
+from siyu.web.common.sops import MAX_VERSION, SOP_ID_PATTERN
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.templating import render
 

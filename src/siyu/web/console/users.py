@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from siyu.accounts import audit, tokens
+from siyu.accounts import admin, tokens
 from siyu.accounts import users as accounts
 from siyu.accounts.users import LOCALES, Role, User
 from siyu.brand import settings as brand_settings
@@ -80,8 +80,9 @@ def add_user(
 ) -> Response:
     form = {"username": username, "display_name": display_name, "role": role, "staff": staff, "locale": locale}
     try:
-        user = accounts.create_user(
+        user = admin.add_user(
             conn,
+            actor=who.user,
             username=username.strip(),
             password=password,
             role=_role(role),
@@ -92,15 +93,6 @@ def add_user(
         )
     except ValidationError as exc:
         return _list_page(request, conn, who, form=form, problems=exc.problems, status=422)
-    audit.record(
-        conn,
-        actor=who.user,
-        action="user.create",
-        subject_type="user",
-        subject_id=user.username,
-        now_us=now,
-        detail={"role": user.role.value, "staff": user.staff_external_id},
-    )
     return RedirectResponse(f"/users/{user.username}?saved=created", status_code=303)
 
 
@@ -141,12 +133,8 @@ def user_page(request: Request, username: Username, conn: Db, who: Admin, saved:
     return _user_page(request, conn, who, accounts.get_user(conn, username), saved=saved)
 
 
-def _change(conn: Db, who: Caller, username: str, now: int, changed: dict[str, Any], **values: Any) -> User:
-    user = accounts.update_user(conn, username, now_us=now, **values)
-    audit.record(
-        conn, actor=who.user, action="user.change", subject_type="user", subject_id=username, now_us=now, detail=changed
-    )
-    return user
+def _change(conn: Db, who: Caller, username: str, now: int, change: admin.UserChange) -> User:
+    return admin.change_user(conn, username, change, actor=who.user, now_us=now)
 
 
 @router.post("/users/{username}", response_class=HTMLResponse)
@@ -167,19 +155,13 @@ def change_user(
         new_role = _role(role)
         if current.id == who.user.id and new_role is not Role.admin:
             raise ValidationError([Problem("role", "you cannot take away your own admin role")])
-        changed = {"role": new_role.value, "staff": staff.strip() or None, "display_name": display_name.strip()}
-        changed["locale"] = locale
-        _change(
-            conn,
-            who,
-            username,
-            now,
-            changed,
+        change = admin.UserChange(
             role=new_role,
-            staff_external_id=staff.strip(),
+            staff=staff.strip(),
             display_name=display_name.strip() or current.username,
             locale=locale,
         )
+        _change(conn, who, username, now, change)
     except ValidationError as exc:
         return _user_page(request, conn, who, current, problems=exc.problems, form=form, status=422)
     return RedirectResponse(f"/users/{username}?saved=changed", status_code=303)
@@ -196,7 +178,7 @@ def reset_password(
 ) -> Response:
     current = accounts.get_user(conn, username)
     try:
-        _change(conn, who, username, now, {"password": "changed"}, password=password)
+        _change(conn, who, username, now, admin.UserChange(password=password))
     except ValidationError as exc:
         return _user_page(request, conn, who, current, problems=exc.problems, status=422)
     return RedirectResponse(f"/users/{username}?saved=password", status_code=303)
@@ -215,23 +197,14 @@ def set_disabled(
     if disabled and current.id == who.user.id:
         problems = [Problem("disabled", "you cannot disable your own account")]
         return _user_page(request, conn, who, current, problems=problems, status=422)
-    _change(conn, who, username, now, {"disabled": disabled}, disabled=disabled)
+    _change(conn, who, username, now, admin.UserChange(disabled=disabled))
     return RedirectResponse(f"/users/{username}?saved={'disabled' if disabled else 'enabled'}", status_code=303)
 
 
 @router.post("/users/{username}/tokens/{token_id}/revoke")
 def revoke_users_token(username: Username, token_id: TokenId, conn: Db, who: Admin, now: NowUs) -> Response:
     user = accounts.get_user(conn, username)
-    accounts.revoke_token(conn, user, token_id, now_us=now)
-    audit.record(
-        conn,
-        actor=who.user,
-        action="token.revoke",
-        subject_type="user",
-        subject_id=user.username,
-        now_us=now,
-        detail={"token_id": token_id},
-    )
+    tokens.revoke(conn, user, token_id, actor=who.user, now_us=now)
     return RedirectResponse(f"/users/{username}?saved=revoked", status_code=303)
 
 

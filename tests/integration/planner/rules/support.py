@@ -16,6 +16,7 @@ from siyu.core.timeutil import to_us
 from siyu.planner.tick import TickReport, tick
 from siyu.sops import repo as sop_service
 from siyu.tasks import queries as task_service
+from siyu.tasks import status as task_status
 from tests.support.brand import apply_sops, at, iso, sql, task_rows
 
 # 2026-03-02 is a Monday with no public holiday near it: the default week of these tests.
@@ -99,7 +100,7 @@ def switch(engine: Engine, sop_id: str, enabled: bool, now: str) -> None:
 def mark(engine: Engine, task_id: int, status: str, now: str, *, by: str = "s1", reason: str | None = None) -> None:
     """A person marks a task done or skipped at the local moment `now`."""
     with engine.begin() as conn:
-        task_service.set_status(conn, task_id, TaskStatus(status), actor=by, now_us=at(now), reason=reason)
+        task_status.set_status(conn, task_id, TaskStatus(status), actor=by, now_us=at(now), reason=reason)
 
 
 def texts(task: dict[str, Any]) -> list[str]:

@@ -1,0 +1,40 @@
+"""The brand's settings as the API and the console name and show them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from siyu.brand import settings as brand_settings
+from siyu.core.brand import BrandSettings
+from siyu.core.timeutil import US_PER_DAY, US_PER_SECOND
+
+US_PER_MINUTE = 60 * US_PER_SECOND
+US_PER_HOUR = 60 * US_PER_MINUTE
+SettingKey = Annotated[str, Path(max_length=32, description=f"One of: {', '.join(brand_settings.KEYS)}")]
+
+
+def duration_text(us: int) -> str:
+    """Microseconds → the largest whole unit of 30m / 24h / 7d."""
+    for unit, size in (("d", US_PER_DAY), ("h", US_PER_HOUR)):
+        if us % size == 0:
+            return f"{us // size}{unit}"
+    return f"{us // US_PER_MINUTE}m"
+
+
+def settings_values(current: BrandSettings) -> dict[str, Any]:
+    """Every setting in the form `PUT /api/v1/settings/{key}` takes back."""
+    return {
+        "timezone": current.timezone,
+        "quiet_hours": {
+            "start": current.quiet_hours.start.strftime("%H:%M"),
+            "end": current.quiet_hours.end.strftime("%H:%M"),
+        },
+        "caps": {"per_day": current.caps.per_day, "per_week": current.caps.per_week},
+        "late_after": duration_text(current.late_after_us),
+        "workdays": {
+            day.isoformat(): "workday" if working else "holiday"
+            for day, working in sorted(current.workday_overrides.items())
+        },
+    }
