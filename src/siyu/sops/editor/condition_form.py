@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from siyu.core.bounds import BOUND_OPS
+from siyu.core.conditions.leaves import leaves_for
 from siyu.core.conditions.nodes import ATTR_OPS, BirthdayPeriod, TargetKind
 from siyu.sops.editor.codec import (
     BOOL_TEXT,
@@ -32,11 +33,6 @@ from siyu.sops.yaml_writer import same
 
 GROUP_TYPES = ("all", "any", "not")
 YAML_TYPE = "yaml"
-LEAF_TYPES: dict[TargetKind, tuple[str, ...]] = {
-    TargetKind.customer: ("tag", "attr", "event", "no_event", "since", "birthday", "in_group"),
-    TargetKind.group: ("tag", "attr", "event", "no_event", "since"),
-    TargetKind.staff: ("role", "tag"),
-}
 WINDOWS = ("ever", "within", "between", "range")
 MEASURES = ("", "count", "sum")
 MEMBERSHIPS = ("true", "false", "tag")
@@ -336,6 +332,11 @@ _LEAF_READERS: dict[str, Callable[[Mapping[str, Any]], dict[str, str] | None]] =
     "since": _since_fields,
     "birthday": _birthday_fields,
     "in_group": _in_group_fields,
+}
+# The leaves the form has fields for, per target, in the registry's order; any other leaf
+# (date_attr, repurchase_due, referrals, …) is edited as YAML in its node.
+LEAF_TYPES: dict[TargetKind, tuple[str, ...]] = {
+    target: tuple(head.name for head in leaves_for(target) if head.name in _LEAF_READERS) for target in TargetKind
 }
 
 
