@@ -41,7 +41,6 @@ from siyu.core.facts import Context
 from siyu.core.timeutil import US_PER_DAY
 from siyu.core.values import Scalar
 from siyu.store.tables import (
-    chat_groups,
     customer_attributes,
     customer_tags,
     customers,
@@ -49,10 +48,10 @@ from siyu.store.tables import (
     group_attributes,
     group_members,
     group_tags,
-    staff,
     staff_roles,
     staff_tags,
 )
+from siyu.store.target_tables import TARGET_TABLES
 
 
 @dataclass(frozen=True)
@@ -69,13 +68,6 @@ class SqlContext:
     @property
     def postgres(self) -> bool:
         return self.dialect == "postgresql"
-
-
-TARGET_TABLES: dict[TargetKind, sa.Table] = {
-    TargetKind.customer: customers,
-    TargetKind.group: chat_groups,
-    TargetKind.staff: staff,
-}
 
 
 def target_ids(condition: Condition | None, target: TargetKind, sql: SqlContext) -> Select[int]:
