@@ -33,18 +33,9 @@ def audiences_of(sop: Sop) -> dict[str, Audience]:
     }
 
 
-def main_audience(sop: Sop) -> Audience:
-    return next(iter(audiences_of(sop).values()))
-
-
 def entry_kinds(sop: Sop) -> tuple[TargetKind, ...]:
     """The kinds of target that enter this SOP (a campaign's customers and groups)."""
     return tuple(audience.target for audience in audiences_of(sop).values())
-
-
-def audience_of_kind(sop: Sop, kind: TargetKind) -> Audience:
-    """The audience through which targets of this kind enter."""
-    return next(audience for audience in audiences_of(sop).values() if audience.target is kind)
 
 
 def enters_by_audience(sop: Sop) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.core.assign import in_holdout
-from siyu.core.audiences import Audience, audience_of_kind, enters_by_audience, entry_kinds, steps_about
+from siyu.core.audiences import Audience, audiences_of, enters_by_audience, steps_about
 from siyu.core.conditions import TargetKind
 from siyu.core.entries import LEFT_AUDIENCE, REENTERED, EntryRecord, enter_by_event, entry_rule
 from siyu.core.model import MEMBER_JOINED, EventEntry, OnEvent, ReentryMode, Sop, SopKind
@@ -30,6 +30,7 @@ from siyu.planner.task_planning import group_holders
 from siyu.planner.task_rows import Target, draft, executor_of, insert_rows
 from siyu.planner.transitions import cancel_for_closed_entries
 from siyu.sops.repo import StoredSop
+from siyu.store.batch_sql import batches
 from siyu.store.compile import SqlContext, condition_sql, property_matches
 from siyu.store.sql import drop_temporary, insert_ignoring, matching_ids, temporary_ids
 from siyu.store.tables import customers, events, sop_entries, sop_waiting_events, sops
@@ -63,8 +64,8 @@ def refresh_audience(conn: Connection, stored: StoredSop, ctx: PlanContext) -> b
     state = sop_state.load(conn, sop.id)
     if not audience_due(state.audience_checked_at, ctx.now_us):
         return False
-    for kind in entry_kinds(sop):
-        audience = audience_of_kind(sop, kind)
+    for audience in audiences_of(sop).values():
+        kind = audience.target
         over = sop.kind is SopKind.campaign and _campaign_over(sop, kind, ctx)
         if enters_by_audience(sop) and not audience.nobody and not over:
             _enter_and_leave(conn, sop, audience, ctx)
@@ -94,6 +95,7 @@ def _enter_and_leave(conn: Connection, sop: Sop, audience: Audience, ctx: PlanCo
             .where(*scoped, E.c.exited_at.is_(None), E.c.left_at.is_not(None))
             .values(exited_at=now, exit_reason=LEFT_AUDIENCE)
         )
+    # re-entry: close the entries a new one supersedes, then enter those allowed (core.entries.may_enter)
     reentry = rule.reentry
     if rule.returns_after_leaving:
         supersede = sa.and_(E.c.left_at.is_not(None), E.c.target_id.in_(inside))
@@ -142,8 +144,8 @@ def _mark_holdout(conn: Connection, sop: Sop, kind: TargetKind, where: Sequence[
         .where(*_scoped(kind, sop.id), E.c.exited_at.is_(None), *where)
     )
     chosen = [row.id for row in conn.execute(query) if in_holdout(sop.id, row.external_id, sop.holdout_percent)]
-    for start in range(0, len(chosen), 5000):
-        conn.execute(sa.update(E).where(E.c.id.in_(chosen[start : start + 5000])).values(holdout=True))
+    for part in batches(chosen):
+        conn.execute(sa.update(E).where(E.c.id.in_(part)).values(holdout=True))
 
 
 def exit_matching(
@@ -165,10 +167,8 @@ def exit_matching(
         query = query.where(E.c.id.in_(only if isinstance(only, sa.Select) else list(only)))
     ids = [int(i) for i in conn.execute(query).scalars()]
     reason = f"满足退出条件 (exit condition met): {describe(stored.definition.get('exit'))}"
-    for start in range(0, len(ids), 5000):
-        conn.execute(
-            sa.update(E).where(E.c.id.in_(ids[start : start + 5000])).values(exited_at=ctx.now_us, exit_reason=reason)
-        )
+    for part in batches(ids):
+        conn.execute(sa.update(E).where(E.c.id.in_(part)).values(exited_at=ctx.now_us, exit_reason=reason))
     return len(ids)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from siyu.core.audiences import Audience, audience_of_kind, audiences_of, enters_by_audience, entry_kinds, steps_about
+from siyu.core.audiences import Audience, audiences_of, enters_by_audience, entry_kinds, steps_about
 from siyu.core.conditions import Tag, TargetKind
 from tests.unit.core.sop_samples import parse_one
 
@@ -66,7 +66,6 @@ def test_a_campaign_reaches_customers_and_groups_and_takes_none_of_a_kind_it_doe
         "groups": Audience(TargetKind.group, Tag("会员群")),
     }
     assert entry_kinds(sop) == (TargetKind.customer, TargetKind.group)
-    assert audience_of_kind(sop, TargetKind.group) == Audience(TargetKind.group, Tag("会员群"))
 
 
 def test_steps_serve_the_entries_of_their_kind_and_internal_campaign_work_has_no_entries() -> None:
