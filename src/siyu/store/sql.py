@@ -17,10 +17,9 @@ from siyu.store.compile import SqlContext, target_ids
 from siyu.store.target_tables import TARGET_TABLES
 
 
-def dialect_insert(conn_or_dialect: Connection | str, table: sa.Table) -> Any:
+def dialect_insert(conn: Connection, table: sa.Table) -> Any:
     """INSERT into `table` in the connection's dialect, so that ON CONFLICT can be added."""
-    name = conn_or_dialect if isinstance(conn_or_dialect, str) else conn_or_dialect.dialect.name
-    return postgresql.insert(table) if name == "postgresql" else sqlite.insert(table)
+    return postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
 
 
 def insert_ignoring(conn: Connection, table: sa.Table, conflict: Sequence[str] = ()) -> IgnoringInsert:
