@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from floor_sql import floor_queries
 from siyu.audiences import query as audiences
+from siyu.core.audiences import audiences_of
 from siyu.core.timeutil import US_PER_DAY, local_day, to_us
 from siyu.demo.generate import FILE_NAMES, IMPORT_ORDER, write_demo
 from siyu.demo.world import DemoSpec
@@ -116,7 +117,7 @@ def main() -> None:
     rows = []
     with engine.connect() as conn:
         for stored in sops.all_latest(conn):
-            for name, audience in audiences.audiences_of(stored.sop).items():
+            for name, audience in audiences_of(stored.sop).items():
                 main = name in ("customers", "staff") or stored.sop.kind.value == "group"
                 key = stored.id if main else f"{stored.id}:{name}"
                 ours, count = best_of(args.runs, partial(audiences.count, conn, audience, now_us))

@@ -3,45 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.brand import settings as brand_settings
-from siyu.core.conditions.nodes import Condition, TargetKind
+from siyu.core.audiences import Audience
 from siyu.core.facts import Context
-from siyu.core.model import Sop, SopKind, audience_target
-from siyu.store.compile import TARGET_TABLES, SqlContext, condition_sql
+from siyu.store.compile import SqlContext
+from siyu.store.sql import matching_ids
+from siyu.store.target_tables import TARGET_TABLES
 
 ID_BATCH = 10_000
 # Knuth's multiplicative hash spreads a sample over the whole table, the same way on every run.
 SPREAD_MULTIPLIER = 2_654_435_761
 SPREAD_MODULUS = 4_294_967_296
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Targets of one kind matching `condition` (None: all of them; `nobody`: none at all)."""
-
-    target: TargetKind
-    condition: Condition | None
-    nobody: bool = False
-
-
-TARGET_NAMES = {TargetKind.customer: "customers", TargetKind.group: "groups", TargetKind.staff: "staff"}
-
-
-def audiences_of(sop: Sop) -> dict[str, Audience]:
-    """The audiences an SOP reaches, by the name of its targets; the first is the main one."""
-    main = audience_target(sop.kind)
-    if sop.kind is not SopKind.campaign:
-        return {TARGET_NAMES[main]: Audience(main, sop.audience)}
-    # a campaign without `audience` takes no customers, without `groups` no groups
-    return {
-        TARGET_NAMES[main]: Audience(main, sop.audience, nobody=sop.audience is None),
-        "groups": Audience(TargetKind.group, sop.groups, nobody=sop.groups is None),
-    }
 
 
 # PostgreSQL can only hash a large `NOT IN (subquery)` when it fits in work_mem; without that it
@@ -57,13 +33,7 @@ def sql_context(conn: Connection, now_us: int) -> SqlContext:
 
 
 def _matching(audience: Audience, sql: SqlContext) -> sa.Select[int]:
-    table = TARGET_TABLES[audience.target]
-    query = sa.select(table.c.id)
-    if audience.nobody:
-        return query.where(sa.false())
-    if audience.condition is not None:
-        query = query.where(condition_sql(audience.condition, audience.target, sql, table.c.id))
-    return query
+    return matching_ids(audience.condition, audience.target, sql, nobody=audience.nobody)
 
 
 def count(conn: Connection, audience: Audience, now_us: int) -> int:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from siyu.audiences import query as audiences
 from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
+from siyu.core.audiences import Audience, audiences_of
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.conditions.parse import parse_condition
 from siyu.core.errors import Problem, ValidationError
@@ -38,7 +39,7 @@ def count(
             return
         stored = sop_service.latest(conn, sop_id)
         result: dict[str, Any] = {"sop": stored.id, "version": stored.version, "kind": stored.sop.kind.value}
-        for index, (name, audience) in enumerate(audiences.audiences_of(stored.sop).items()):
+        for index, (name, audience) in enumerate(audiences_of(stored.sop).items()):
             found = audiences.count(conn, audience, moment)
             if output is OutputFormat.json:
                 ids = list(audiences.external_ids(conn, audience, moment))
@@ -56,7 +57,7 @@ def count(
 def _count_all(conn: Any, moment: int, output: OutputFormat) -> None:
     rows: list[dict[str, Any]] = []
     for stored in sop_service.all_latest(conn):
-        for name, audience in audiences.audiences_of(stored.sop).items():
+        for name, audience in audiences_of(stored.sop).items():
             started = time.perf_counter()
             found = audiences.count(conn, audience, moment)
             elapsed = time.perf_counter() - started
@@ -88,7 +89,7 @@ def sample(
     moment = to_us(parse_now(now))
     with engine().connect() as conn:
         stored = sop_service.latest(conn, sop_id)
-        audience = next(iter(audiences.audiences_of(stored.sop).values()))
+        audience = next(iter(audiences_of(stored.sop).values()))
         found = audiences.count(conn, audience, moment)
         ids = audiences.sample(conn, audience, moment, limit=limit)
     _show(found, ids, audience.target, output)
@@ -110,7 +111,7 @@ def query(
     condition = parse_condition(raw, kind, ("--where",))
     moment = to_us(parse_now(now))
     with engine().connect() as conn:
-        audience = audiences.Audience(kind, condition)
+        audience = Audience(kind, condition)
         found = audiences.count(conn, audience, moment)
         ids = list(audiences.external_ids(conn, audience, moment, limit=limit))
     _show(found, ids, kind, output)

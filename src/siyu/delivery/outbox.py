@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.channels.base import Purpose
+from siyu.store.sql import insert_ignoring
 from siyu.store.tables import deliveries
 
 
@@ -55,6 +55,5 @@ def queue(
         "created_at",
         "updated_at",
     ]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(deliveries).from_select(columns, rows).on_conflict_do_nothing()
+    statement = insert_ignoring(conn, deliveries).from_select(columns, rows)
     return len(conn.execute(statement.returning(deliveries.c.id)).all())

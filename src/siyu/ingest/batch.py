@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.brand import settings
@@ -25,6 +24,7 @@ from siyu.core.errors import Problem, ValidationError
 from siyu.ingest import kinds
 from siyu.ingest.kinds import EventRecord
 from siyu.store.batch_sql import resolve, unknown
+from siyu.store.sql import insert_ignoring
 from siyu.store.tables import chat_groups, customers, events
 
 
@@ -117,8 +117,4 @@ def _order(where: str) -> tuple[int, str]:
 
 
 def _insert(conn: Connection) -> Any:
-    if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(events)
-        return pg.on_conflict_do_nothing(index_elements=["external_id"]).returning(events.c.external_id)
-    lite = sqlite.insert(events)
-    return lite.on_conflict_do_nothing(index_elements=["external_id"]).returning(events.c.external_id)
+    return insert_ignoring(conn, events, ("external_id",)).rows().returning(events.c.external_id)

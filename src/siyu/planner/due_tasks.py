@@ -25,6 +25,7 @@ from siyu.planner.task_content import needs_of, render_content
 from siyu.planner.task_variables import load_variables
 from siyu.planner.transitions import cancel_for_closed_entries, change, mark_due
 from siyu.store.compile import SqlContext, condition_sql
+from siyu.store.sql import drop_temporary, temporary_ids
 from siyu.store.tables import sop_entries, task_changes, tasks
 
 E = sop_entries
@@ -49,17 +50,12 @@ def fire_due(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -
     ]
     # the batch is the group's first `batch` tasks by id: a range, not a list of ids
     # the batch's ids in a temporary table: every statement on the batch probes it by key
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {BATCH_TABLE}")
-    suffix = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
-    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {BATCH_TABLE} (id BIGINT PRIMARY KEY){suffix}")
-    chosen = sa.Table(BATCH_TABLE, sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True))
-    conn.execute(
-        sa.insert(chosen).from_select(["id"], sa.select(tasks.c.id).where(*group).order_by(tasks.c.id).limit(batch))
-    )
+    first_ids = sa.select(tasks.c.id).where(*group).order_by(tasks.c.id).limit(batch)
+    chosen = temporary_ids(conn, BATCH_TABLE, first_ids, big=True)
     in_batch: list[ColumnElement[bool]] = [tasks.c.id.in_(sa.select(chosen.c.id))]
     _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), in_batch, ctx)
     enqueue_due(conn, in_batch, ctx.routing, now_us=ctx.now_us, zone=ctx.zone)
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {BATCH_TABLE}")
+    drop_temporary(conn, chosen)
     return True
 
 

@@ -1,11 +1,10 @@
-"""Who is in an SOP: entering by audience or by event, leaving the audience, exiting.
+"""Who is in an SOP, in SQL: entering by audience or by event, leaving the audience, exiting.
 
-An audience check runs at most once per AUDIENCE_INTERVAL (aligned to the clock) per SOP: the
+The decisions are core.entries' (re-entry, leaving, exit, holdout); this module runs them. An
+audience check runs at most once per AUDIENCE_INTERVAL (aligned to the clock) per SOP: the
 audience is computed once in SQL into a temporary table, and entering, leaving and re-entry are
-set-based statements against it. Re-entry (docs/planner.md):
-- never: a target enters once, ever;
-- always: again each time the audience starts to hold after it had stopped;
-- after D: again when D has passed since its last entry, while the audience holds.
+set-based statements against it, proved to agree with core.entries.check_audience by a property
+test. Entries by event are few per tick and take core.entries.enter_by_event one by one.
 """
 
 from __future__ import annotations
@@ -19,33 +18,27 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.core.assign import in_holdout
-from siyu.core.conditions.nodes import Condition, TargetKind
-from siyu.core.model import (
-    MEMBER_JOINED,
-    AudienceEntry,
-    EventEntry,
-    OnEvent,
-    ReentryMode,
-    Sop,
-    SopKind,
-)
+from siyu.core.audiences import Audience, audiences_of, enters_by_audience, steps_about
+from siyu.core.conditions.nodes import TargetKind
+from siyu.core.entries import LEFT_AUDIENCE, REENTERED, EntryRecord, enter_by_event, entry_rule
+from siyu.core.model import MEMBER_JOINED, EventEntry, OnEvent, ReentryMode, Sop, SopKind
 from siyu.core.timeutil import US_PER_SECOND
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
 from siyu.planner.occurrences import one_off_instant
-from siyu.planner.targets import TABLES, entry_kinds, steps_about
 from siyu.planner.task_planning import group_holders
-from siyu.planner.task_rows import Target, draft, executor_of, insert_ignoring, insert_rows
+from siyu.planner.task_rows import Target, draft, executor_of, insert_rows
 from siyu.planner.transitions import cancel_for_closed_entries
 from siyu.sops.repo import StoredSop
+from siyu.store.batch_sql import batches
 from siyu.store.compile import SqlContext, condition_sql, property_matches
+from siyu.store.sql import drop_temporary, insert_ignoring, matching_ids, temporary_ids
 from siyu.store.tables import customers, events, sop_entries, sop_waiting_events, sops
+from siyu.store.target_tables import TARGET_TABLES
 
 E = sop_entries
 AUDIENCE_INTERVAL_US = 3600 * US_PER_SECOND
 MATCHING = "siyu_matching"
-LEFT_AUDIENCE = "离开人群 (left the audience)"
-REENTERED = "重新进入 (entered again)"
 GROUP_JOIN_TYPES = (MEMBER_JOINED, "group_joined")
 
 
@@ -53,14 +46,6 @@ def audience_due(checked_at: int | None, now_us: int) -> bool:
     return (
         checked_at is None or now_us // AUDIENCE_INTERVAL_US > checked_at // AUDIENCE_INTERVAL_US or now_us < checked_at
     )
-
-
-def _condition_for(sop: Sop, kind: TargetKind) -> tuple[Condition | None, bool]:
-    """(condition, nobody) of the targets of this kind."""
-    if sop.kind is SopKind.campaign:
-        condition = sop.audience if kind is TargetKind.customer else sop.groups
-        return condition, condition is None
-    return sop.audience, False
 
 
 def _campaign_over(sop: Sop, kind: TargetKind, ctx: PlanContext) -> bool:
@@ -79,11 +64,11 @@ def refresh_audience(conn: Connection, stored: StoredSop, ctx: PlanContext) -> b
     state = sop_state.load(conn, sop.id)
     if not audience_due(state.audience_checked_at, ctx.now_us):
         return False
-    for kind in entry_kinds(sop):
-        condition, nobody = _condition_for(sop, kind)
-        by_audience = isinstance(sop.entry, AudienceEntry)
-        if by_audience and not nobody and not (sop.kind is SopKind.campaign and _campaign_over(sop, kind, ctx)):
-            _enter_and_leave(conn, sop, kind, condition, ctx)
+    for audience in audiences_of(sop).values():
+        kind = audience.target
+        over = sop.kind is SopKind.campaign and _campaign_over(sop, kind, ctx)
+        if enters_by_audience(sop) and not audience.nobody and not over:
+            _enter_and_leave(conn, sop, audience, ctx)
         if sop.exit is not None:
             exit_matching(conn, stored, kind, ctx)
     if sop.kind is SopKind.campaign:
@@ -93,40 +78,26 @@ def refresh_audience(conn: Connection, stored: StoredSop, ctx: PlanContext) -> b
     return False
 
 
-def _materialize(conn: Connection, kind: TargetKind, condition: Condition | None, ctx: PlanContext) -> sa.Table:
-    table = TABLES[kind]
-    query = sa.select(table.c.id)
-    if condition is not None:
-        query = query.where(condition_sql(condition, kind, ctx.sql, table.c.id))
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {MATCHING}")
-    suffix = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
-    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {MATCHING} (id INTEGER PRIMARY KEY){suffix}")
-    matching = sa.Table(MATCHING, sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True))
-    conn.execute(sa.insert(matching).from_select(["id"], query))
-    return matching
-
-
-def _enter_and_leave(
-    conn: Connection, sop: Sop, kind: TargetKind, condition: Condition | None, ctx: PlanContext
-) -> None:
+def _enter_and_leave(conn: Connection, sop: Sop, audience: Audience, ctx: PlanContext) -> None:
+    """core.entries.check_audience for every target of the audience's kind at once."""
     now = ctx.now_us
-    matching = _materialize(conn, kind, condition, ctx)
+    kind = audience.target
+    matching = temporary_ids(conn, MATCHING, matching_ids(audience.condition, kind, ctx.sql))
+    rule = entry_rule(sop)
     inside = sa.select(matching.c.id)
     scoped = _scoped(kind, sop.id)
     # leaving: the audience no longer holds
     conn.execute(sa.update(E).where(*scoped, E.c.left_at.is_(None), E.c.target_id.not_in(inside)).values(left_at=now))
-    if sop.kind in (SopKind.group, SopKind.moments):
+    if rule.ends_on_leaving:
         # recurring work for groups and staff runs while they match: leaving the audience ends it
         conn.execute(
             sa.update(E)
             .where(*scoped, E.c.exited_at.is_(None), E.c.left_at.is_not(None))
             .values(exited_at=now, exit_reason=LEFT_AUDIENCE)
         )
-    reentry = sop.reentry
-    # a group's or staff account's steps run while it matches: one that left and matches again
-    # comes back whatever `reentry` says (`never` then only keeps out targets that exited)
-    resumes = sop.kind in (SopKind.group, SopKind.moments) and reentry.mode is ReentryMode.never
-    if reentry.mode is ReentryMode.always or resumes:
+    # re-entry: close the entries a new one supersedes, then enter those allowed (core.entries.may_enter)
+    reentry = rule.reentry
+    if rule.returns_after_leaving:
         supersede = sa.and_(E.c.left_at.is_not(None), E.c.target_id.in_(inside))
         allowed = ~sa.exists().where(*scoped, E.c.target_id == matching.c.id, E.c.left_at.is_(None))
     elif reentry.mode is ReentryMode.after:
@@ -155,7 +126,7 @@ def _enter_and_leave(
     ).where(allowed, ~open_entry)
     columns = ["sop_id", "target_type", "target_id", "entry_no", "entered_at", "version", "holdout"]
     conn.execute(insert_ignoring(conn, E).from_select(columns, select))
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {MATCHING}")
+    drop_temporary(conn, matching)
     if sop.holdout_percent > 0:
         _mark_holdout(conn, sop, kind, [E.c.entered_at == now, E.c.planned_version.is_(None)])
 
@@ -166,15 +137,15 @@ def _version_of(conn: Connection, sop: Sop) -> int:
 
 def _mark_holdout(conn: Connection, sop: Sop, kind: TargetKind, where: Sequence[ColumnElement[bool]]) -> None:
     """Deterministic control group from (sop id, target external id): no tasks, kept for uplift."""
-    table = TABLES[kind]
+    table = TARGET_TABLES[kind]
     query = (
         sa.select(E.c.id, table.c.external_id)
         .join(table, table.c.id == E.c.target_id)
         .where(*_scoped(kind, sop.id), E.c.exited_at.is_(None), *where)
     )
     chosen = [row.id for row in conn.execute(query) if in_holdout(sop.id, row.external_id, sop.holdout_percent)]
-    for start in range(0, len(chosen), 5000):
-        conn.execute(sa.update(E).where(E.c.id.in_(chosen[start : start + 5000])).values(holdout=True))
+    for part in batches(chosen):
+        conn.execute(sa.update(E).where(E.c.id.in_(part)).values(holdout=True))
 
 
 def exit_matching(
@@ -196,10 +167,8 @@ def exit_matching(
         query = query.where(E.c.id.in_(only if isinstance(only, sa.Select) else list(only)))
     ids = [int(i) for i in conn.execute(query).scalars()]
     reason = f"满足退出条件 (exit condition met): {describe(stored.definition.get('exit'))}"
-    for start in range(0, len(ids), 5000):
-        conn.execute(
-            sa.update(E).where(E.c.id.in_(ids[start : start + 5000])).values(exited_at=ctx.now_us, exit_reason=reason)
-        )
+    for part in batches(ids):
+        conn.execute(sa.update(E).where(E.c.id.in_(part)).values(exited_at=ctx.now_us, exit_reason=reason))
     return len(ids)
 
 
@@ -324,73 +293,61 @@ def _enter_by_events(conn: Connection, stored: StoredSop, rows: Sequence[Any], c
         ids = [int(i) for i in conn.execute(sa.select(events.c.id).where(events.c.id.in_(ids), *tests)).scalars()]
     customer_ids = sorted({r.customer_id for r in rows if r.id in set(ids)})
     if sop.audience is not None and customer_ids:
-        test = condition_sql(sop.audience, TargetKind.customer, ctx.sql, customers.c.id)
-        allowed = set(conn.execute(sa.select(customers.c.id).where(customers.c.id.in_(customer_ids), test)).scalars())
+        audience = matching_ids(sop.audience, TargetKind.customer, ctx.sql).where(customers.c.id.in_(customer_ids))
+        allowed = set(conn.execute(audience).scalars())
     else:
         allowed = set(customer_ids)
     kept = set(ids)
     scoped = _scoped(TargetKind.customer, sop.id)
-    history: dict[int, list[Any]] = {}
+    history: dict[int, list[EntryRecord]] = {}
+    seen_events: set[int | None] = set()
     for row in conn.execute(
         sa.select(E.c.target_id, E.c.entry_no, E.c.entered_at, E.c.exited_at, E.c.source_event_id).where(
             *scoped, E.c.target_id.in_(sorted(allowed))
         )
     ):
-        history.setdefault(row.target_id, []).append(row)
-    seen_events = {r.source_event_id for rows_ in history.values() for r in rows_}
+        history.setdefault(row.target_id, []).append(EntryRecord(row.entry_no, row.entered_at, exited_at=row.exited_at))
+        seen_events.add(row.source_event_id)
     external = dict(
         conn.execute(
             sa.select(customers.c.id, customers.c.external_id).where(customers.c.id.in_(sorted(allowed)))
         ).all()
     )
-    reentry = sop.reentry
     for event in rows:
         if event.id not in kept or event.customer_id not in allowed or event.id in seen_events:
             continue
         past = history.setdefault(event.customer_id, [])
-        last = max(past, key=lambda r: r.entry_no) if past else None
-        if last is not None:
-            if reentry.mode is ReentryMode.never:
-                continue
-            if reentry.mode is ReentryMode.after and event.at - last.entered_at < (reentry.after_us or 0):
-                continue
-            if last.exited_at is None:
-                conn.execute(
-                    sa.update(E)
-                    .where(*scoped, E.c.target_id == event.customer_id, E.c.entry_no == last.entry_no)
-                    .values(exited_at=ctx.now_us, exit_reason=REENTERED, left_at=ctx.now_us)
-                )
-        number = (last.entry_no if last is not None else 0) + 1
+        last = max(past, key=lambda r: r.number) if past else None
+        decision = enter_by_event(last, event_at=event.at, reentry=sop.reentry)
+        if decision is None:
+            continue
+        if last is not None and decision.closes_previous:
+            conn.execute(
+                sa.update(E)
+                .where(*scoped, E.c.target_id == event.customer_id, E.c.entry_no == last.number)
+                .values(exited_at=ctx.now_us, exit_reason=REENTERED, left_at=ctx.now_us)
+            )
         holdout = sop.holdout_percent > 0 and in_holdout(sop.id, external[event.customer_id], sop.holdout_percent)
         conn.execute(
             insert_ignoring(conn, E).values(
                 sop_id=sop.id,
                 target_type=TargetKind.customer.value,
                 target_id=event.customer_id,
-                entry_no=number,
+                entry_no=decision.number,
                 entered_at=event.at,
                 version=stored.version,
                 holdout=holdout,
                 source_event_id=event.id,
             )
         )
-        past.append(_Row(event.customer_id, number, event.at, None, event.id))
-
-
-class _Row:
-    def __init__(self, target_id: int, entry_no: int, entered_at: int, exited_at: int | None, source: int) -> None:
-        self.target_id = target_id
-        self.entry_no = entry_no
-        self.entered_at = entered_at
-        self.exited_at = exited_at
-        self.source_event_id = source
+        past.append(EntryRecord(decision.number, event.at))
 
 
 def _fire_on_events(conn: Connection, stored: StoredSop, rows: Sequence[Any], ctx: PlanContext) -> None:
     """`on:` steps: a task at the event's instant for the target's open entry (entered before it)."""
     sop = stored.sop
     kind = sop.audience_target
-    table = TABLES[kind]
+    table = TARGET_TABLES[kind]
     owner_key = "group_id" if kind is TargetKind.group else "customer_id"
     target_ids = sorted({getattr(r, owner_key) for r in rows if getattr(r, owner_key) is not None})
     if not target_ids:

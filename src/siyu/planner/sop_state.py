@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from siyu.store.sql import insert_ignoring
 from siyu.store.tables import sop_state
 
 
@@ -27,10 +27,7 @@ class SopState:
 def load(conn: Connection, sop_id: str) -> SopState:
     row = conn.execute(sa.select(sop_state).where(sop_state.c.sop_id == sop_id)).first()
     if row is None:
-        if conn.dialect.name == "postgresql":
-            conn.execute(postgresql.insert(sop_state).values(sop_id=sop_id).on_conflict_do_nothing())
-        else:
-            conn.execute(sqlite.insert(sop_state).values(sop_id=sop_id).on_conflict_do_nothing())
+        conn.execute(insert_ignoring(conn, sop_state).values(sop_id=sop_id))
         return SopState(sop_id)
     return SopState(**row._asdict())
 

@@ -20,13 +20,13 @@ from siyu.core.tasks import PLANNER, TaskStatus
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
 from siyu.planner.occurrences import is_one_off, is_recurring, one_off_instant, recurring_instants
-from siyu.planner.targets import TABLES
 from siyu.planner.task_planning import group_holders
 from siyu.planner.task_rows import Target, executor_of, timing
 from siyu.planner.transitions import change
 from siyu.sops.repo import StoredSop
 from siyu.store.tables import sop_entries, sops, tasks
 from siyu.store.tables import sop_state as sop_state_table
+from siyu.store.target_tables import TARGET_TABLES
 
 E = sop_entries
 
@@ -149,7 +149,7 @@ def _external_ids(conn: Connection, rows: list[Any]) -> dict[tuple[TargetKind, i
         ids = sorted({r.target_id for r in rows if r.target_type == kind.value})
         if not ids:
             continue
-        table = TABLES[kind]
+        table = TARGET_TABLES[kind]
         owner = table.c.id if kind is TargetKind.staff else table.c.owner_id
         for row in conn.execute(
             sa.select(table.c.id, table.c.external_id, owner.label("owner")).where(table.c.id.in_(ids))

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from siyu.core.audiences import entry_kinds, steps_about
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.facts import Context
 from siyu.core.model import CUSTOMER_FACING, ExecutorKind, Sop, Step
@@ -25,10 +26,10 @@ from siyu.core.timeutil import from_us
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
 from siyu.planner.occurrences import is_one_off, is_recurring, one_off_instant, recurring_instants, shared_instants
-from siyu.planner.targets import TABLES, entry_kinds, owner_column, steps_about
 from siyu.planner.task_rows import Target, draft, executor_of, insert_from_select, insert_rows, timing
 from siyu.store.compile import SqlContext, condition_sql
 from siyu.store.tables import group_roles, sop_entries
+from siyu.store.target_tables import TARGET_TABLES, owner_column
 
 E = sop_entries
 
@@ -83,7 +84,7 @@ def insert_for_entries(
         sql = SqlContext(ctx.dialect, at_occurrence, entry_at=E.c.entered_at)
         where.append(condition_sql(step.when, kind, sql, E.c.target_id))
     executor = _set_based_executor(step, kind, ctx) if not step.variants else None
-    table = TABLES[kind]
+    table = TARGET_TABLES[kind]
     if executor is None:
         return _insert_by_python(conn, sop, version, step, kind=kind, scheduled_us=scheduled_us, ctx=ctx, where=where)
     when = timing(step, scheduled_us, ctx)
@@ -162,7 +163,7 @@ def _insert_by_python(
 
 
 def entry_targets(kind: TargetKind) -> sa.Select[Any]:
-    table = TABLES[kind]
+    table = TARGET_TABLES[kind]
     return sa.select(
         E.c.id,
         E.c.target_id,

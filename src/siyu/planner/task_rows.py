@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.core.assign import pick_holder, pick_variant
@@ -22,6 +21,7 @@ from siyu.core.tasks import TaskStatus
 from siyu.core.workdays import CalendarError
 from siyu.planner.context import PlanContext
 from siyu.store.batch_sql import BatchInsert
+from siyu.store.sql import insert_ignoring
 from siyu.store.tables import tasks
 
 OCCURRENCE = ("sop_id", "step_id", "target_type", "target_id", "entry_no", "scheduled_at")
@@ -152,30 +152,6 @@ def insert_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
     return BatchInsert(conn, tasks, COLUMNS, conflict=OCCURRENCE).run(rows)
 
 
-def insert_ignoring(conn: Connection, table: sa.Table) -> Any:
-    """INSERT into `table` that skips a row breaking any unique constraint (a concurrent worker's)."""
-    if conn.dialect.name == "postgresql":
-        return _IgnoringInsert(postgresql.insert(table))
-    return _IgnoringInsert(sqlite.insert(table))
-
-
-class _IgnoringInsert:
-    """Builds `.values(…)` or `.from_select(…)` and then adds ON CONFLICT DO NOTHING."""
-
-    def __init__(self, insert: Any) -> None:
-        self.insert = insert
-
-    def values(self, **values: Any) -> Any:
-        return self.insert.values(**values).on_conflict_do_nothing()
-
-    def from_select(self, columns: Sequence[str], select: sa.Select[Any]) -> Any:
-        return self.insert.from_select(list(columns), select).on_conflict_do_nothing()
-
-
 def insert_from_select(conn: Connection, select: sa.Select[Any]) -> int:
     """INSERT INTO tasks (COLUMNS) SELECT … ON CONFLICT DO NOTHING; `select` yields COLUMNS in order."""
-    if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(tasks).from_select(list(COLUMNS), select)
-        return conn.execute(pg.on_conflict_do_nothing(index_elements=list(OCCURRENCE))).rowcount
-    lite = sqlite.insert(tasks).from_select(list(COLUMNS), select)
-    return conn.execute(lite.on_conflict_do_nothing(index_elements=list(OCCURRENCE))).rowcount
+    return conn.execute(insert_ignoring(conn, tasks, OCCURRENCE).from_select(COLUMNS, select)).rowcount

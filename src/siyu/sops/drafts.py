@@ -26,13 +26,14 @@ from sqlalchemy.engine import Connection
 from siyu.accounts import audit
 from siyu.accounts.users import User
 from siyu.audiences import query as audiences
+from siyu.core.audiences import audiences_of
 from siyu.core.errors import Problem, ValidationError, format_path
 from siyu.core.model import Sop
 from siyu.core.yamlsource import LoadedSop, load_sops
 from siyu.sops.repo import FileSop, Outcome, apply_text, check_text, set_enabled
 from siyu.sops.yaml_writer import MAX_NESTING, depth
-from siyu.store.compile import TARGET_TABLES
 from siyu.store.tables import sop_versions, sops
+from siyu.store.target_tables import TARGET_TABLES
 
 DRAFT_NAME = "draft.yaml"
 CONSOLE_FOLDER = Path("console")
@@ -184,7 +185,7 @@ class AudiencePreview:
 def preview(conn: Connection, sop: Sop, *, now_us: int, limit: int = SAMPLE_SIZE) -> list[AudiencePreview]:
     """Who the SOP's audiences hold at `now`: sizes and up to `limit` (external id, name) each."""
     found: list[AudiencePreview] = []
-    for name, audience in audiences.audiences_of(sop).items():
+    for name, audience in audiences_of(sop).items():
         size = audiences.count(conn, audience, now_us)
         ids = audiences.sample(conn, audience, now_us, limit=limit) if size else []
         table = TARGET_TABLES[audience.target]

@@ -20,13 +20,14 @@ from sqlalchemy.engine import Connection
 from siyu.accounts import audit
 from siyu.accounts.actors import Actor
 from siyu.audiences import query as audiences
+from siyu.core.audiences import audiences_of
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.model import Sop
 from siyu.core.yamlsource import load_sops
 from siyu.sops import repo as sop_service
-from siyu.store.compile import TARGET_TABLES
 from siyu.store.tables import sop_entries, sop_state, sop_versions, sops
+from siyu.store.target_tables import TARGET_TABLES
 
 LIST_CAP = 10_000
 DETAIL_CAP = 100_000
@@ -160,7 +161,7 @@ def _names(conn: Connection, target: TargetKind, ids: list[str]) -> dict[str, st
 def audience_of(conn: Connection, sop: Sop, now_us: int, *, limit: int) -> list[AudienceView]:
     """Each audience of the SOP now: its size and a sample of up to `limit` with their names."""
     found: list[AudienceView] = []
-    for name, audience in audiences.audiences_of(sop).items():
+    for name, audience in audiences_of(sop).items():
         count = audiences.count(conn, audience, now_us)
         ids = audiences.sample(conn, audience, now_us, limit=limit) if count else []
         names = _names(conn, audience.target, ids)

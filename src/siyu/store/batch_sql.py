@@ -1,5 +1,6 @@
-"""The SQL the loaders share: external ids → internal ids in batches, and bulk inserts that run
-on the driver with plain tuples (no per-row SQLAlchemy work on the hot path)."""
+"""The batch half of the store's SQL toolkit (the rest is store.sql), shared by the loaders and
+the planner: external ids → internal ids in batches, and bulk inserts that run on the driver
+with plain tuples (no per-row SQLAlchemy work on the hot path)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+
+from siyu.store.sql import dialect_insert
 
 T = TypeVar("T")
 
@@ -72,14 +74,10 @@ class BatchInsert:
     def __init__(self, conn: Connection, table: sa.Table, columns: Sequence[str], conflict: Sequence[str] = ()) -> None:
         self.conn = conn
         dialect = conn.dialect
-        if dialect.name == "sqlite":
-            sqlite_stmt = sqlite.insert(table).values({c: sa.bindparam(c) for c in columns})
-            stmt: Any = sqlite_stmt.on_conflict_do_nothing(index_elements=list(conflict)) if conflict else sqlite_stmt
-            paramstyle = "qmark"
-        else:
-            pg_stmt = postgresql.insert(table).values({c: sa.bindparam(c) for c in columns})
-            stmt = pg_stmt.on_conflict_do_nothing(index_elements=list(conflict)) if conflict else pg_stmt
-            paramstyle = "format"
+        stmt = dialect_insert(conn, table).values({c: sa.bindparam(c) for c in columns})
+        if conflict:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
+        paramstyle = "qmark" if dialect.name == "sqlite" else "format"
         positional: Any = type(dialect)  # the same dialect, with positional parameters
         compiled = stmt.compile(dialect=positional(paramstyle=paramstyle), for_executemany=True)
         if list(compiled.positiontup or ()) != list(columns):

@@ -10,10 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.core.timeutil import local_day
+from siyu.store.sql import insert_ignoring
 from siyu.store.tables import events, staff, tasks
 
 TYPES = {"sent": "task_sent", "delivered": "task_delivered", "done": "task_done", "replied": "task_replied"}
@@ -67,12 +67,6 @@ def record(
         "day": local_day(at, zone),
         "properties": properties,
     }
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for this insert
-    statement = (
-        dialect.insert(events)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["external_id"])
-        .returning(events.c.id)
-    )
+    statement = insert_ignoring(conn, events, ("external_id",)).values(**values).returning(events.c.id)
     return conn.execute(statement).first() is not None

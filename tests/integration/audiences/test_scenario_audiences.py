@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from siyu.audiences import query as audiences
+from siyu.core.audiences import audiences_of
 from siyu.core.timeutil import US_PER_DAY, to_us
 from siyu.sops import repo as sops
 from tests.support.dataset import Ev, Group, Person, StaffMember, World
@@ -152,7 +153,7 @@ def selected(engine: Engine) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     with engine.connect() as conn:
         for stored in sops.all_latest(conn):
-            for index, (name, audience) in enumerate(audiences.audiences_of(stored.sop).items()):
+            for index, (name, audience) in enumerate(audiences_of(stored.sop).items()):
                 key = stored.id if index == 0 else f"{stored.id}:{name}"
                 found[key] = set(audiences.external_ids(conn, audience, NOW))
     return found

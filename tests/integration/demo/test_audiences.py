@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from siyu.audiences import query as audiences
+from siyu.core.audiences import audiences_of
 from siyu.core.timeutil import to_us
 from siyu.demo.generate import DemoFiles, write_demo
 from siyu.demo.load import load_demo
@@ -34,7 +35,7 @@ def _counts(engine: Engine, pack: Path) -> dict[str, int]:
     found: dict[str, int] = {}
     with engine.connect() as conn:
         for stored in sops.all_latest(conn):
-            for targets, audience in audiences.audiences_of(stored.sop).items():
+            for targets, audience in audiences_of(stored.sop).items():
                 found[f"{stored.sop.id} {targets}"] = audiences.count(conn, audience, now_us)
     return found
 

@@ -9,19 +9,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.store.batch_sql import BatchInsert, batches
+from siyu.store.sql import drop_temporary, temporary_table
 
 
 class SeenIds:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.table = sa.Table(
+        self.table = temporary_table(
+            conn,
             "siyu_ingest_seen",
-            sa.MetaData(),
             sa.Column("external_id", sa.String(128), primary_key=True),
             sa.Column("row", sa.Integer, nullable=False),
-            prefixes=["TEMPORARY"],
+            dropped_on_commit=False,
         )
-        self.table.create(conn)
         self.insert = BatchInsert(conn, self.table, ("external_id", "row"))
 
     def rows_of(self, external_ids: Collection[str]) -> dict[str, int]:
@@ -36,4 +36,4 @@ class SeenIds:
         self.insert.run(pairs)
 
     def drop(self) -> None:
-        self.table.drop(self.conn)
+        drop_temporary(self.conn, self.table)

@@ -36,10 +36,11 @@ from siyu.core.conditions.nodes import (
 )
 from siyu.core.evaluate import birthday_keys
 from siyu.store.compile.attribute_leaves import attribute_sql, date_attribute_sql, member_count_sql
-from siyu.store.compile.context import TARGET_TABLES, SqlContext, owner_column
+from siyu.store.compile.context import SqlContext, owner_column
 from siyu.store.compile.customer_leaves import referrals_sql, repurchase_due_ids
 from siyu.store.compile.event_leaves import event_sql, since_sql
 from siyu.store.tables import customer_tags, customers, group_members, group_tags, staff_roles, staff_tags
+from siyu.store.target_tables import TARGET_TABLES
 
 
 def target_ids(condition: Condition | None, target: TargetKind, sql: SqlContext) -> Select[int]:

@@ -1,17 +1,15 @@
 """What compiling a condition needs besides the condition: the database's dialect, the
 evaluation context (now, today, the zone), the entry instant for `since_entry`, and each
-target kind's table and owner column."""
+target kind's table (`store.target_tables`) and the column naming it in events and links."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.facts import Context
-from siyu.store.tables import chat_groups, customers, staff
 
 
 @dataclass(frozen=True)
@@ -28,13 +26,6 @@ class SqlContext:
     @property
     def postgres(self) -> bool:
         return self.dialect == "postgresql"
-
-
-TARGET_TABLES: dict[TargetKind, sa.Table] = {
-    TargetKind.customer: customers,
-    TargetKind.group: chat_groups,
-    TargetKind.staff: staff,
-}
 
 
 def owner_column(target: TargetKind) -> str:

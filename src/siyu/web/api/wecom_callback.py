@@ -20,7 +20,6 @@ import pydantic
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.channels import stored as channels
@@ -36,6 +35,7 @@ from siyu.channels.wecom.crypto import (
 )
 from siyu.core.timeutil import US_PER_SECOND
 from siyu.ingest.batch import store_events
+from siyu.store.sql import insert_ignoring
 from siyu.store.tables import chat_groups, customers, staff
 from siyu.web.api.inbound import Refused, body_capped_at, invalid_fields
 from siyu.web.deps import NowUs, engine_of, writer_of
@@ -93,8 +93,7 @@ def _check_ids(outcome: CallbackOutcome) -> None:
 
 
 def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["external_id"]), rows)
+    conn.execute(insert_ignoring(conn, table, ("external_id",)).rows(), rows)
 
 
 def _add_unknown(conn: Connection, outcome: CallbackOutcome, *, now_us: int) -> None:
