@@ -13,12 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_DATE = date(1970, 1, 1)
+# the one set of time constants: instants and durations are integer microseconds everywhere
 US_PER_SECOND = 1_000_000
-US_PER_DAY = 86_400 * US_PER_SECOND
+US_PER_MINUTE = 60 * US_PER_SECOND
+US_PER_HOUR = 60 * US_PER_MINUTE
+US_PER_DAY = 24 * US_PER_HOUR
+US_PER_WEEK = 7 * US_PER_DAY
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 _DURATION = re.compile(r"^(\d+)([mhd])$")
-_UNIT_US = {"m": 60 * US_PER_SECOND, "h": 3600 * US_PER_SECOND, "d": US_PER_DAY}
+_UNIT_US = {"m": US_PER_MINUTE, "h": US_PER_HOUR, "d": US_PER_DAY}
 
 
 def to_us(moment: datetime) -> int:

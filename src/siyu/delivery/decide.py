@@ -9,8 +9,7 @@ from typing import Any
 
 from siyu.channels.base import DeliveryError, DeliveryState, Progress, Purpose, Receipt
 from siyu.core.retry import backoff_s
-
-US = 1_000_000
+from siyu.core.timeutil import US_PER_SECOND
 
 
 class TaskEffect(StrEnum):
@@ -58,7 +57,7 @@ def after_attempt(
             "in_doubt": False,
             "last_error": None,
             "error_code": None,
-            "next_attempt_at": now_us + int(policy.poll_every_s * US),
+            "next_attempt_at": now_us + int(policy.poll_every_s * US_PER_SECOND),
         }
         if result.delivered:
             values["delivered_at"] = now_us
@@ -80,7 +79,12 @@ def after_attempt(
         attempts, base_s=policy.retry_base_s, cap_s=policy.retry_cap_s, draw=draw, at_least_s=result.retry_after_s
     )
     return Decision(
-        {**error_values, "status": "queued", "in_doubt": in_doubt, "next_attempt_at": now_us + int(wait * US)}
+        {
+            **error_values,
+            "status": "queued",
+            "in_doubt": in_doubt,
+            "next_attempt_at": now_us + int(wait * US_PER_SECOND),
+        }
     )
 
 
@@ -93,7 +97,7 @@ def after_poll(
     now_us: int,
     draw: float,
 ) -> Decision:
-    later = now_us + int(policy.poll_every_s * US)
+    later = now_us + int(policy.poll_every_s * US_PER_SECOND)
     if isinstance(result, DeliveryError):
         if result.permanent:
             return Decision(
@@ -106,7 +110,7 @@ def after_poll(
             {
                 "last_error": result.message,
                 "error_code": result.code,
-                "next_attempt_at": now_us + int(wait * US),
+                "next_attempt_at": now_us + int(wait * US_PER_SECOND),
                 "updated_at": now_us,
             }
         )
@@ -118,7 +122,7 @@ def after_poll(
             return Decision(values)
         effect = TaskEffect.to_remind if result.over_allowance else TaskEffect.failed
         return Decision(values, effect, reason=result.reason)
-    if now_us - sent_at_us > int(policy.give_up_polling_s * US):
+    if now_us - sent_at_us > int(policy.give_up_polling_s * US_PER_SECOND):
         hours = policy.give_up_polling_s / 3600
         reason = f"员工 {hours:g} 小时内未确认发送 (not confirmed by the staff member within {hours:g} h)"
         values = {"status": "failed", "last_error": reason, "error_code": "unconfirmed", "updated_at": now_us}

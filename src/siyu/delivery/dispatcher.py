@@ -37,7 +37,7 @@ from siyu.channels.base import Adapter, DeliveryError, Outgoing, Progress, Purpo
 from siyu.channels.delivery_settings import DeliverySettings
 from siyu.channels.routing import INBOX
 from siyu.core.tasks import TaskStatus
-from siyu.core.timeutil import to_us
+from siyu.core.timeutil import US_PER_SECOND, to_us
 from siyu.delivery import compose
 from siyu.delivery.adapters import FixedAdapters, StoredAdapters
 from siyu.delivery.decide import Decision, Policy, TaskEffect, after_attempt, after_poll
@@ -47,8 +47,6 @@ from siyu.delivery.lease import Lease, claim, write_back
 from siyu.delivery.routing_state import Routing
 from siyu.store.tables import deliveries, task_changes, tasks
 from siyu.tasks import events as task_events
-
-US = 1_000_000
 
 
 def wall_clock_us() -> int:
@@ -131,7 +129,9 @@ class Dispatcher:
             digests = enqueue_digests(conn, settings, routing, now_us=now, zone=zone)
             if digests:
                 report.counts["digests"] += digests
-            rows = claim(conn, owner=self.owner, now_us=now, lease_us=int(settings.lease_s * US), limit=self.batch)
+            rows = claim(
+                conn, owner=self.owner, now_us=now, lease_us=int(settings.lease_s * US_PER_SECOND), limit=self.batch
+            )
             if rows:
                 report.counts["claimed"] += len(rows)
             works: list[Work] = []
@@ -270,7 +270,7 @@ class Dispatcher:
         try:
             found = None
             if work.in_doubt:
-                found = adapter.find(work.item, since_s=work.created_at // US - 60)
+                found = adapter.find(work.item, since_s=work.created_at // US_PER_SECOND - 60)
                 still_in_doubt = False
             result = found if found is not None else adapter.send(work.item)
         except DeliveryError as exc:

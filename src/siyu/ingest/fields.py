@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Final
 
-from siyu.core.timeutil import US_PER_DAY, from_us, local_day
+from siyu.core.timeutil import US_PER_DAY, US_PER_HOUR, from_us, local_day
 from siyu.core.values import AttrValue, format_number, normalize
 
 ID_MAX = 128
@@ -28,7 +28,6 @@ LIST_SEPARATOR = ";"
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-US_PER_HOUR = 3_600_000_000
 
 
 class FieldError(ValueError):

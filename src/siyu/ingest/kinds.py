@@ -13,7 +13,7 @@ from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Final, TypeVar
 
-from siyu.core.timeutil import US_PER_DAY
+from siyu.core.timeutil import US_PER_DAY, US_PER_HOUR
 from siyu.core.values import AttrValue
 from siyu.ingest import fields
 from siyu.ingest.fields import MISSING, FieldError, Missing
@@ -276,7 +276,7 @@ def event_validator(zone: tzinfo) -> Callable[[int, Values], EventRecord | list[
     fromisoformat = datetime.fromisoformat
     encode_json = fields.encode_json
     epoch = fields.EPOCH
-    hour_us, day_us = fields.US_PER_HOUR, US_PER_DAY
+    hour_us, day_us = US_PER_HOUR, US_PER_DAY
     years = range(fields.YEARS[0], fields.YEARS[1] + 1)
 
     def slow(row: int, values: Values) -> EventRecord | list[Fault]:

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
-from siyu.core.timeutil import from_us
+from siyu.core.timeutil import US_PER_DAY, from_us
 from siyu.planner.simulation import simulate
-from siyu.sops.drafts import DAY_US, DraftCheck, locate
+from siyu.sops.drafts import DraftCheck, locate
 from siyu.sops.repo import apply_text
 
 
@@ -55,7 +55,7 @@ def simulate_draft(
     does — exact for caps, and as many times slower as the brand has SOPs. Everything happens in
     a transaction that is rolled back: nothing is stored."""
     check.raise_problems()
-    end_us = now_us + days * DAY_US
+    end_us = now_us + days * US_PER_DAY
     file = check.file
 
     def prepare(conn: Connection) -> str:

@@ -25,20 +25,15 @@ from sqlalchemy.engine import Connection
 
 from siyu.accounts import audit
 from siyu.accounts.users import User
-from siyu.audiences import query as audiences
-from siyu.core.audiences import audiences_of
 from siyu.core.errors import Problem, ValidationError, format_path
 from siyu.core.model import Sop
 from siyu.core.yamlsource import LoadedSop, load_sops
 from siyu.sops.repo import FileSop, Outcome, apply_text, check_text, set_enabled
 from siyu.sops.yaml_writer import MAX_NESTING, depth
 from siyu.store.tables import sop_versions, sops
-from siyu.store.target_tables import TARGET_TABLES
 
 DRAFT_NAME = "draft.yaml"
 CONSOLE_FOLDER = Path("console")
-SAMPLE_SIZE = 10
-DAY_US = 86_400 * 1_000_000
 _LOCATED = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<column>\d+))?(?:: (?P<path>.*))?$")
 
 
@@ -169,33 +164,6 @@ def loaded_one(source: str) -> LoadedSop | None:
 
 
 # ---------------------------------------------------------------- preview
-
-
-@dataclass(frozen=True)
-class AudiencePreview:
-    """One of the SOP's audiences now: its name (customers, groups, staff), size and a sample."""
-
-    name: str
-    target: str
-    count: int
-    sample: list[dict[str, str | None]]
-    nobody: bool = False
-
-
-def preview(conn: Connection, sop: Sop, *, now_us: int, limit: int = SAMPLE_SIZE) -> list[AudiencePreview]:
-    """Who the SOP's audiences hold at `now`: sizes and up to `limit` (external id, name) each."""
-    found: list[AudiencePreview] = []
-    for name, audience in audiences_of(sop).items():
-        size = audiences.count(conn, audience, now_us)
-        ids = audiences.sample(conn, audience, now_us, limit=limit) if size else []
-        table = TARGET_TABLES[audience.target]
-        names: dict[str, str | None] = {}
-        if ids:
-            query = sa.select(table.c.external_id, table.c.name).where(table.c.external_id.in_(ids))
-            names = {str(row.external_id): row.name for row in conn.execute(query)}
-        sample = [{"id": external_id, "name": names.get(external_id)} for external_id in ids]
-        found.append(AudiencePreview(name, audience.target.value, size, sample, audience.nobody))
-    return found
 
 
 # ---------------------------------------------------------------- saving

@@ -19,15 +19,10 @@ from sqlalchemy.engine import Connection
 
 from siyu.accounts import audit
 from siyu.accounts.actors import Actor
-from siyu.audiences import query as audiences
-from siyu.core.audiences import audiences_of
-from siyu.core.conditions.nodes import TargetKind
 from siyu.core.errors import NotFoundError, Problem, ValidationError
-from siyu.core.model import Sop
 from siyu.core.yamlsource import load_sops
 from siyu.sops import repo as sop_service
 from siyu.store.tables import sop_entries, sop_state, sop_versions, sops
-from siyu.store.target_tables import TARGET_TABLES
 
 LIST_CAP = 10_000
 DETAIL_CAP = 100_000
@@ -133,48 +128,6 @@ def versions(conn: Connection, sop_id: str, *, limit: int = VERSIONS_SHOWN) -> l
 
 
 # ---------------------------------------------------------------- audiences
-
-
-@dataclass(frozen=True)
-class Member:
-    id: str  # external id
-    name: str
-
-
-@dataclass(frozen=True)
-class AudienceView:
-    name: str  # customers | groups | staff
-    target: str  # customer | group | staff
-    count: int
-    sample: list[Member]
-    nobody: bool  # a campaign without `audience` (or `groups`) reaches none of these
-
-
-def _names(conn: Connection, target: TargetKind, ids: list[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    table = TARGET_TABLES[target]
-    rows = conn.execute(sa.select(table.c.external_id, table.c.name).where(table.c.external_id.in_(ids)))
-    return {str(r.external_id): str(r.name) for r in rows}
-
-
-def audience_of(conn: Connection, sop: Sop, now_us: int, *, limit: int) -> list[AudienceView]:
-    """Each audience of the SOP now: its size and a sample of up to `limit` with their names."""
-    found: list[AudienceView] = []
-    for name, audience in audiences_of(sop).items():
-        count = audiences.count(conn, audience, now_us)
-        ids = audiences.sample(conn, audience, now_us, limit=limit) if count else []
-        names = _names(conn, audience.target, ids)
-        found.append(
-            AudienceView(
-                name=name,
-                target=audience.target.value,
-                count=count,
-                sample=[Member(i, names.get(i, "")) for i in ids],
-                nobody=audience.nobody,
-            )
-        )
-    return found
 
 
 # ---------------------------------------------------------------- changes

@@ -39,9 +39,8 @@ from siyu.core.model import (
     Video,
     Weekday,
 )
+from siyu.core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE
 
-US_PER_MINUTE = 60 * 1_000_000
-US_PER_DAY = 24 * 60 * US_PER_MINUTE
 RRULE_WEEKDAYS = {"MO": "mon", "TU": "tue", "WE": "wed", "TH": "thu", "FR": "fri", "SA": "sat", "SU": "sun"}
 WEEKDAYS: tuple[str, ...] = tuple(day.value for day in Weekday)
 
@@ -173,7 +172,7 @@ def _clock(moment: time) -> str:
 
 def duration_text(us: int) -> str:
     """Microseconds in the largest whole unit the format knows: 0m, 45m, 2h, 3d."""
-    for unit, size in (("d", US_PER_DAY), ("h", 60 * US_PER_MINUTE), ("m", US_PER_MINUTE)):
+    for unit, size in (("d", US_PER_DAY), ("h", US_PER_HOUR), ("m", US_PER_MINUTE)):
         if us % size == 0 and (us or unit == "m"):
             return f"{us // size}{unit}"
     return f"{us / US_PER_MINUTE:g}m"

@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
+from siyu.audiences import preview as audience_preview
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.model import EventEntry
-from siyu.core.timeutil import from_us, parse_duration_us
+from siyu.core.timeutil import US_PER_DAY, US_PER_MINUTE, from_us, parse_duration_us
 from siyu.planner import draft_simulation
 from siyu.sops import drafts as sop_drafts
 from siyu.web.common.sops import MAX_DRAFT_SOURCE
@@ -25,8 +26,8 @@ from siyu.web.errors import ConflictError
 
 router = APIRouter(tags=["sop drafts"])
 
-MIN_EVERY_US = 5 * 60 * 1_000_000
-MAX_EVERY_US = 86_400 * 1_000_000
+MIN_EVERY_US = 5 * US_PER_MINUTE
+MAX_EVERY_US = US_PER_DAY
 
 
 class DraftIn(BaseModel):
@@ -128,7 +129,7 @@ def validate(body: DraftIn, conn: Db, who: Operator) -> dict[str, Any]:
 
 def preview_answer(conn: Connection, check: sop_drafts.DraftCheck, now: int) -> dict[str, Any]:
     check.raise_problems()
-    found = sop_drafts.preview(conn, check.sop, now_us=now)
+    found = audience_preview.preview(conn, check.sop, now, limit=audience_preview.SAMPLE_SIZE)
     zone = brand_settings.load(conn).zone
     main = found[0]
     return {
@@ -136,9 +137,9 @@ def preview_answer(conn: Connection, check: sop_drafts.DraftCheck, now: int) -> 
         "kind": check.sop.kind.value,
         "evaluated_at": from_us(now, zone).isoformat(),
         "count": main.count,
-        "sample": main.sample,
+        "sample": main.sample_dicts(),
         "audiences": [
-            {"name": a.name, "target": a.target, "count": a.count, "sample": a.sample, "nobody": a.nobody}
+            {"name": a.name, "target": a.target, "count": a.count, "sample": a.sample_dicts(), "nobody": a.nobody}
             for a in found
         ],
         "warnings": [w.as_dict() for w in check.warnings],

@@ -20,9 +20,10 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from siyu.audiences import preview as audience_preview
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
-from siyu.core.timeutil import from_us, parse_duration_us
+from siyu.core.timeutil import US_PER_DAY, from_us, parse_duration_us
 from siyu.planner.simulation import simulate
 from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
@@ -292,7 +293,7 @@ def audience(
     limit: Annotated[int, Query(ge=1, le=100, description="How many to show in the sample")] = 10,
 ) -> dict[str, Any]:
     stored = sop_service.latest(conn, sop_id)
-    found = sop_overview.audience_of(conn, stored.sop, now, limit=limit)
+    found = audience_preview.preview(conn, stored.sop, now, limit=limit)
     return {
         "sop": sop_id,
         "at": _iso(now, brand_settings.load(conn).zone),
@@ -346,7 +347,7 @@ def run_simulation(request: Request, sop_id: str, body: SimulateIn, now: int) ->
     step_us = parse_duration_us(body.every)
     if step_us <= 0:
         raise ValidationError([Problem("every", "must be above zero")])
-    end = now + body.days * 86_400 * 1_000_000
+    end = now + body.days * US_PER_DAY
     ticks = (end - now) // step_us + 1
     if ticks > MAX_SIMULATED_TICKS:
         raise ValidationError(

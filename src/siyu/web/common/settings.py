@@ -8,10 +8,8 @@ from fastapi import Path
 
 from siyu.brand import settings as brand_settings
 from siyu.core.brand import BrandSettings
-from siyu.core.timeutil import US_PER_DAY, US_PER_SECOND
+from siyu.core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE
 
-US_PER_MINUTE = 60 * US_PER_SECOND
-US_PER_HOUR = 60 * US_PER_MINUTE
 SettingKey = Annotated[str, Path(max_length=32, description=f"One of: {', '.join(brand_settings.KEYS)}")]
 
 

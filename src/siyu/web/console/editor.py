@@ -69,12 +69,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 
 import siyu
+from siyu.audiences import preview as audience_preview
 from siyu.brand import settings as brand_settings
 from siyu.core.bounds import BOUND_OPS
 from siyu.core.conditions.nodes import ATTR_OPS
 from siyu.core.errors import NotFoundError, ValidationError
 from siyu.core.model import EventEntry, SopKind
-from siyu.core.timeutil import from_us
+from siyu.core.timeutil import US_PER_HOUR, from_us
 from siyu.core.yamlsource import LoadedSop, load_sops
 from siyu.planner import draft_simulation
 from siyu.sops import drafts as sop_drafts
@@ -104,7 +105,7 @@ router = APIRouter()
 EXAMPLES = Path(siyu.__file__).resolve().parents[2] / "examples" / "sops"
 MAX_FIELDS = 5000
 SIMULATED_DAYS = 14
-SIMULATION_STEP_US = 3600 * 1_000_000
+SIMULATION_STEP_US = US_PER_HOUR
 ROWS_PER_DAY = 10
 
 OPTIONS: dict[str, Any] = {
@@ -333,7 +334,7 @@ def preview(request: Request, conn: Db, who: Operator, now: NowUs, fields: Poste
     check = _check(conn, current_source(fields), fields.get("origin", ""))
     if not check.ok:
         return render(request, "editor/_preview.html", {"caller": who, "problems": True, "audiences": []})
-    found = sop_drafts.preview(conn, check.sop, now_us=now)
+    found = audience_preview.preview(conn, check.sop, now, limit=audience_preview.SAMPLE_SIZE)
     return render(
         request,
         "editor/_preview.html",

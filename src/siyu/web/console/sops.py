@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from siyu.audiences import preview as audience_preview
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError
 from siyu.sops import overview as sop_overview
@@ -25,7 +26,6 @@ from siyu.web.templating import render
 router = APIRouter()
 
 PAGE_SIZE = 50
-SAMPLE_SIZE = 10
 
 SopId = Annotated[str, Path(min_length=1, max_length=100, pattern=SOP_ID_PATTERN)]
 VersionNo = Annotated[int, Path(ge=1, le=MAX_VERSION)]
@@ -99,7 +99,7 @@ def disable(request: Request, sop_id: SopId, conn: Db, who: Operator, now: NowUs
 @router.get("/sops/{sop_id}/audience", response_class=HTMLResponse)
 def audience(request: Request, sop_id: SopId, conn: Db, who: Operator, now: NowUs) -> HTMLResponse:
     stored = sop_service.latest(conn, sop_id)
-    found = sop_overview.audience_of(conn, stored.sop, now, limit=SAMPLE_SIZE)
+    found = audience_preview.preview(conn, stored.sop, now, limit=audience_preview.SAMPLE_SIZE)
     return render(request, "sops/_audience.html", {"caller": who, "audiences": found, "sop_id": sop_id})
 
 
