@@ -1,13 +1,16 @@
 """The staff directory as one planning pass sees it, and who carries out a step for a target.
 
 The directory is a frozen value (the planner loads it from the database once per tick); the
-choice of executor is a pure function of the step, the target and that value."""
+choice of executor is a pure function of the step, the target and that value, and
+`executor_for_all` says when that choice is the same rule for every target of a kind (so the
+planner can make their tasks in one INSERT … SELECT)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 from siyu.core.assign import pick_holder
 from siyu.core.conditions import TargetKind
@@ -72,3 +75,35 @@ def choose_executor(
         return holders[0]
     by_external = {directory.external_ids[h]: h for h in holders}
     return by_external[pick_holder(f"{sop.id}/{step.id}/{target.external_id}", sorted(by_external))]
+
+
+class FromTarget(Enum):
+    """An executor read off each target's own row, or one chosen target by target."""
+
+    owner = "owner"  # the customer's or group's owner
+    itself = "itself"  # the staff target itself
+    per_target = "per_target"  # the group's own role holders, or a draw among several: choose_executor for each
+
+
+@dataclass(frozen=True)
+class SameStaff:
+    """One staff account (or nobody) for every target."""
+
+    staff_id: int | None
+
+
+def executor_for_all(step: Step, kind: TargetKind, directory: StaffDirectory) -> FromTarget | SameStaff:
+    """What choose_executor gives every target of `kind` without group role holders, as a rule."""
+    executor = step.executor
+    if executor.kind in (ExecutorKind.owner, ExecutorKind.group_owner):
+        return FromTarget.owner
+    if executor.kind is ExecutorKind.self_:
+        return FromTarget.itself
+    if executor.kind is ExecutorKind.staff:
+        return SameStaff(directory.by_external_id.get(executor.name or ""))
+    if kind is TargetKind.group:
+        return FromTarget.per_target
+    holders = directory.holders.get(executor.name or "", [])
+    if len(holders) > 1:
+        return FromTarget.per_target
+    return SameStaff(holders[0] if holders else None)

@@ -26,7 +26,7 @@ from siyu.core.occurrences import (
     recurring_instants,
     shared_instants,
 )
-from siyu.core.staff import choose_executor
+from siyu.core.staff import FromTarget, SameStaff, choose_executor, executor_for_all
 from siyu.core.task_draft import Target, TaskDraft, draft_task
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
@@ -42,19 +42,16 @@ E = sop_entries
 
 
 def _set_based_executor(step: Step, kind: TargetKind, ctx: PlanContext) -> ColumnElement[Any] | None:
-    executor = step.executor
-    if executor.kind in (ExecutorKind.owner, ExecutorKind.group_owner):
-        return owner_column(kind)
-    if executor.kind is ExecutorKind.self_:
-        return E.c.target_id
-    if executor.kind is ExecutorKind.staff:
-        return sa.literal(ctx.directory.by_external_id.get(executor.name or ""), sa.Integer)
-    if kind is TargetKind.group:
-        return None
-    holders = ctx.directory.holders.get(executor.name or "", [])
-    if len(holders) > 1:
-        return None
-    return sa.literal(holders[0] if holders else None, sa.Integer)
+    """The executor column of an INSERT … SELECT over entries; None when it differs per target."""
+    match executor_for_all(step, kind, ctx.directory):
+        case FromTarget.owner:
+            return owner_column(kind)
+        case FromTarget.itself:
+            return E.c.target_id
+        case FromTarget.per_target:
+            return None
+        case SameStaff(staff_id):
+            return sa.literal(staff_id, sa.Integer)
 
 
 def insert_for_entries(
