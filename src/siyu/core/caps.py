@@ -1,8 +1,11 @@
-"""The brand-wide frequency cap on customer-facing touches, for one customer.
+"""The brand-wide frequency cap on customer-facing touches, for one customer: all its arithmetic.
 
 At most `per_day` tasks per local day and `per_week` per local week (Monday to Sunday), counted
 by due time. A task over a cap moves to the same local time on the next day with room (then
 quiet hours apply); the higher-priority SOP keeps its slot, ties go to the earlier-planned task.
+Besides the placement: local weeks, how far back counted tasks matter, when a customer's tasks
+need no placement at all, and whether the zone's offset is fixed over the reach (the shell then
+counts local days in SQL).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from siyu.core.brand import BrandSettings, Caps
 from siyu.core.schedule import local_instant, quiet_adjusted, workday_adjusted
-from siyu.core.timeutil import day_number, from_us
+from siyu.core.timeutil import US_PER_DAY, day_number, from_us, local_day, to_us
 from siyu.core.workdays import CalendarError
 
 MAX_DEFERRAL_DAYS = 60
@@ -40,9 +43,47 @@ class Placement:
     failed: bool = False  # True: the deferral ran past the workday calendar (reason says which date)
 
 
-def _week(day: int) -> int:
-    """Local weeks Monday to Sunday: 1970-01-01 (day 0) was a Thursday."""
+def week_of(day: int) -> int:
+    """The local week (Monday to Sunday) of a local day number: 1970-01-01 (day 0) was a Thursday."""
     return (day + 3) // 7
+
+
+def smaller_cap(caps: Caps) -> int:
+    """No customer with at most this many counted tasks can break either cap."""
+    return min(caps.per_day, caps.per_week)
+
+
+def counted_since(now_us: int, zone: ZoneInfo) -> int:
+    """The earliest due instant of a task that still counts against a cap placed from now on:
+    the day before this local week began, and never less than 8 days back."""
+    local = from_us(now_us, zone)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(to_us(monday) - US_PER_DAY, now_us - 8 * US_PER_DAY)
+
+
+def fixed_offset_us(start_us: int, now_us: int, zone: ZoneInfo) -> int | None:
+    """The zone's UTC offset if it does not change from `start_us` to the farthest deferral
+    from now (MAX_DEFERRAL_DAYS and two weeks beyond); None when it does."""
+    end_us = now_us + (MAX_DEFERRAL_DAYS + 14) * US_PER_DAY
+    offsets = {from_us(us, zone).utcoffset() for us in range(start_us, end_us, US_PER_DAY)}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return None if offset is None else int(offset.total_seconds()) * 1_000_000
+
+
+def within_caps(tasks: Sequence[tuple[int, int]], caps: Caps, zone: ZoneInfo) -> bool:
+    """True when one customer's counted tasks, as (due, wanted) instants, need no placement:
+    none was deferred and no local day or week is over its cap."""
+    if any(due != wanted for due, wanted in tasks):
+        return False
+    if len(tasks) <= smaller_cap(caps):
+        return True
+    days = Counter(local_day(due, zone) for due, _ in tasks)
+    if max(days.values()) > caps.per_day:
+        return False
+    weeks = Counter(week_of(day) for day in days.elements())
+    return max(weeks.values()) <= caps.per_week
 
 
 @dataclass(frozen=True)
@@ -70,13 +111,13 @@ class _Room:
 
     def take(self, day: int) -> None:
         self.per_day[day] += 1
-        self.per_week[_week(day)] += 1
+        self.per_week[week_of(day)] += 1
 
     def full_cap(self, day: int) -> _FullCap | None:
         """The cap that leaves no room on `day` (the daily one first), None when there is room."""
         if self.per_day[day] >= self.caps.per_day:
             return _FullCap("每日上限", "daily cap", self.caps.per_day)
-        if self.per_week[_week(day)] >= self.caps.per_week:
+        if self.per_week[week_of(day)] >= self.caps.per_week:
             return _FullCap("每周上限", "weekly cap", self.caps.per_week)
         return None
 
@@ -88,7 +129,7 @@ def place(items: Sequence[CapItem], caps: Caps, settings: BrandSettings) -> list
     room = _Room(caps)
     for item in items:
         if not item.movable:
-            room.take(_local_day(item.want_us, zone))
+            room.take(local_day(item.want_us, zone))
     placed: dict[int, Placement] = {}
     by_rank = sorted(
         (index for index, item in enumerate(items) if item.movable),
@@ -101,10 +142,6 @@ def place(items: Sequence[CapItem], caps: Caps, settings: BrandSettings) -> list
             reason = f"工作日日历缺失 (workday calendar): {exc}"
             placed[index] = Placement(items[index].key, None, 0, reason, failed=True)
     return [placed[index] for index in sorted(placed)]
-
-
-def _local_day(us: int, zone: ZoneInfo) -> int:
-    return day_number(from_us(us, zone).date())
 
 
 def _place_one(item: CapItem, room: _Room, settings: BrandSettings) -> Placement:
@@ -123,7 +160,7 @@ def _place_one(item: CapItem, room: _Room, settings: BrandSettings) -> Placement
         candidate = quiet_adjusted(candidate, settings.quiet_hours, zone)
         if item.workdays_only:
             candidate = workday_adjusted(candidate, settings.calendar, zone)
-        day = _local_day(candidate, zone)
+        day = local_day(candidate, zone)
         deferred = day - wanted_day
         if deferred > MAX_DEFERRAL_DAYS:
             break

@@ -2,22 +2,22 @@
 
 A customer whose counted tasks in reach cannot break a cap (no more than the smaller cap in
 all) is cleared set-based; the others are placed by core.caps.place, which defers the
-lower-priority, later-planned tasks to the next day with room."""
+lower-priority, later-planned tasks to the next day with room. The cap arithmetic is core.caps';
+this module reads and writes the tasks."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import timedelta
+from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from siyu.core.caps import MAX_DEFERRAL_DAYS, CapItem, place
+from siyu.core.caps import CapItem, counted_since, fixed_offset_us, place, smaller_cap, within_caps
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING
 from siyu.core.tasks import COUNTED_BY_CAPS, PLANNER, TaskStatus
-from siyu.core.timeutil import US_PER_DAY, from_us, local_day, to_us
+from siyu.core.timeutil import US_PER_DAY
 from siyu.planner.context import PlanContext
 from siyu.planner.loaded_sops import SopBook
 from siyu.planner.transitions import change
@@ -28,12 +28,6 @@ COUNTED = [status.value for status in COUNTED_BY_CAPS]
 BACK_IN_PLACE = "频次上限腾出空位，恢复原定时间 (room under the cap again; back to its time)"
 
 
-def _week_start(now_us: int, ctx: PlanContext) -> int:
-    local = from_us(now_us, ctx.zone)
-    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    return to_us(monday) - US_PER_DAY
-
-
 def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -> bool:
     """Check a batch of customers with unchecked tasks; returns whether more remain."""
     unchecked = sa.select(tasks.c.target_id).where(tasks.c.cap_pending).distinct().order_by(tasks.c.target_id)
@@ -42,8 +36,8 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
         return False
     low, high = customer_ids[0], customer_ids[-1]
     caps = ctx.settings.caps
-    limit = min(caps.per_day, caps.per_week)
-    horizon_start = min(_week_start(ctx.now_us, ctx), ctx.now_us - 8 * US_PER_DAY)
+    limit = smaller_cap(caps)
+    horizon_start = counted_since(ctx.now_us, ctx.zone)
     in_reach = [
         tasks.c.target_type == TargetKind.customer.value,
         tasks.c.target_id.between(low, high),
@@ -77,7 +71,7 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
     unplaceable: dict[str, list[int]] = defaultdict(list)
     failures: dict[str, list[int]] = defaultdict(list)
     for rows in by_customer.values():
-        if _within_caps(rows, limit, ctx):
+        if within_caps([(r.due_at, r.wanted_at) for r in rows], caps, ctx.zone):
             continue
         # "earlier planned" by the tick that planned it, then SOP, step position and occurrence —
         # not the task id, which depends on which of several workers got to an SOP first
@@ -148,7 +142,7 @@ def _crowded(
     smaller cap is read."""
     caps = ctx.settings.caps
     moved = sa.func.max(sa.case((tasks.c.due_at != tasks.c.wanted_at, 1), else_=0))
-    offset = _fixed_offset_us(horizon_start, ctx)
+    offset = fixed_offset_us(horizon_start, ctx.now_us, ctx.zone)
     if offset is None:
         return (
             sa.select(tasks.c.target_id)
@@ -174,35 +168,6 @@ def _crowded(
             )
         )
     )
-
-
-def _fixed_offset_us(start_us: int, ctx: PlanContext) -> int | None:
-    """The zone's UTC offset if it does not change from `start_us` to MAX_DEFERRAL_DAYS ahead."""
-    end_us = ctx.now_us + (MAX_DEFERRAL_DAYS + 14) * US_PER_DAY
-    offsets = {from_us(us, ctx.zone).utcoffset() for us in range(start_us, end_us, US_PER_DAY)}
-    if len(offsets) != 1:
-        return None
-    (offset,) = offsets
-    return None if offset is None else int(offset.total_seconds()) * 1_000_000
-
-
-def _within_caps(rows: list[Any], limit: int, ctx: PlanContext) -> bool:
-    """True when nothing was deferred and no local day or week is over its cap: nothing to move."""
-    if any(r.due_at != r.wanted_at for r in rows):
-        return False
-    if len(rows) <= limit:
-        return True
-    caps = ctx.settings.caps
-    days = Counter(local_day(r.due_at, ctx.zone) for r in rows)
-    if max(days.values()) > caps.per_day:
-        return False
-    weeks = Counter(_week_of(day) for day in days.elements())
-    return max(weeks.values()) <= caps.per_week
-
-
-def _week_of(day: int) -> int:
-    """Local weeks Monday to Sunday: day 0 (1970-01-01) was a Thursday."""
-    return (day + 3) // 7
 
 
 def _step_position(book: SopBook, sop_id: str, step_id: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -12,34 +11,19 @@ from sqlalchemy.engine import Connection
 from siyu.brand import settings as brand_settings
 from siyu.core.brand import BrandSettings
 from siyu.core.facts import Context
+from siyu.core.staff import StaffAccount, StaffDirectory
 from siyu.delivery.routing_state import Routing
 from siyu.store.compile import SqlContext
 from siyu.store.tables import staff, staff_roles
 
 
-@dataclass(frozen=True)
-class StaffDirectory:
-    """Every staff account by id, and who holds each role (ids in external-id order)."""
-
-    external_ids: dict[int, str] = field(default_factory=dict)
-    names: dict[int, str] = field(default_factory=dict)
-    by_external_id: dict[str, int] = field(default_factory=dict)
-    holders: dict[str, list[int]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, conn: Connection) -> StaffDirectory:
-        external_ids: dict[int, str] = {}
-        names: dict[int, str] = {}
-        for row in conn.execute(sa.select(staff.c.id, staff.c.external_id, staff.c.name)):
-            external_ids[row.id] = row.external_id
-            names[row.id] = row.name
-        holders: dict[str, list[int]] = defaultdict(list)
-        for role_row in conn.execute(sa.select(staff_roles.c.role, staff_roles.c.staff_id)):
-            holders[str(role_row[0])].append(int(role_row[1]))
-        for ids in holders.values():
-            ids.sort(key=lambda staff_id: external_ids[staff_id])
-        by_external_id = {external: staff_id for staff_id, external in external_ids.items()}
-        return cls(external_ids, names, by_external_id, dict(holders))
+def load_staff_directory(conn: Connection) -> StaffDirectory:
+    accounts = [
+        StaffAccount(row.id, row.external_id, row.name)
+        for row in conn.execute(sa.select(staff.c.id, staff.c.external_id, staff.c.name))
+    ]
+    roles = [(str(row[0]), int(row[1])) for row in conn.execute(sa.select(staff_roles.c.role, staff_roles.c.staff_id))]
+    return StaffDirectory.of(accounts, roles)
 
 
 @dataclass(frozen=True)
@@ -60,4 +44,4 @@ class PlanContext:
 
     @classmethod
     def load(cls, conn: Connection, now_us: int) -> PlanContext:
-        return cls(now_us, brand_settings.load(conn), StaffDirectory.load(conn), conn.dialect.name, Routing.load(conn))
+        return cls(now_us, brand_settings.load(conn), load_staff_directory(conn), conn.dialect.name, Routing.load(conn))

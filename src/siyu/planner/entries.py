@@ -22,12 +22,14 @@ from siyu.core.audiences import Audience, audiences_of, enters_by_audience, step
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.entries import LEFT_AUDIENCE, REENTERED, EntryRecord, enter_by_event, entry_rule
 from siyu.core.model import MEMBER_JOINED, EventEntry, OnEvent, ReentryMode, Sop, SopKind
+from siyu.core.occurrences import one_off_instant
+from siyu.core.staff import choose_executor
+from siyu.core.task_draft import Target, TaskDraft, draft_task
 from siyu.core.timeutil import US_PER_SECOND
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
-from siyu.planner.occurrences import one_off_instant
 from siyu.planner.task_planning import group_holders
-from siyu.planner.task_rows import Target, draft, executor_of, insert_rows
+from siyu.planner.task_rows import insert_rows
 from siyu.planner.transitions import cancel_for_closed_entries
 from siyu.sops.repo import StoredSop
 from siyu.store.batch_sql import batches
@@ -50,7 +52,7 @@ def audience_due(checked_at: int | None, now_us: int) -> bool:
 
 def _campaign_over(sop: Sop, kind: TargetKind, ctx: PlanContext) -> bool:
     """A campaign takes no more targets of a kind once all their steps are in the past."""
-    instants = [one_off_instant(sop, step, ctx.now_us, ctx) for step in steps_about(sop, kind)]
+    instants = [one_off_instant(sop, step, ctx.now_us, ctx.zone) for step in steps_about(sop, kind)]
     return all(instant is None for instant in instants)
 
 
@@ -185,11 +187,11 @@ def plan_internal_work(conn: Connection, stored: StoredSop, ctx: PlanContext) ->
     """A campaign's internal steps: one task per executor (each holder of a role), made once."""
     sop = stored.sop
     since = stored.enabled_at_us or 0
-    rows: list[tuple[Any, ...]] = []
+    drafts: list[TaskDraft] = []
     for step in sop.steps:
         if sop.target_of(step) is not TargetKind.staff:
             continue
-        instant = one_off_instant(sop, step, since, ctx)
+        instant = one_off_instant(sop, step, since, ctx.zone)
         if instant is None:
             continue
         name = step.executor.name or ""
@@ -200,12 +202,20 @@ def plan_internal_work(conn: Connection, stored: StoredSop, ctx: PlanContext) ->
             holders = [found] if found is not None else []
         for staff_id in holders:
             target = Target(TargetKind.staff, staff_id, ctx.directory.external_ids[staff_id], staff_id)
-            rows.append(
-                draft(
-                    sop, stored.version, step, target, entry_no=0, scheduled_us=instant, ctx=ctx, executor_id=staff_id
+            drafts.append(
+                draft_task(
+                    sop,
+                    stored.version,
+                    step,
+                    target,
+                    entry_no=0,
+                    scheduled_us=instant,
+                    settings=ctx.settings,
+                    now_us=ctx.now_us,
+                    executor_id=staff_id,
                 )
             )
-    insert_rows(conn, rows)
+    insert_rows(conn, drafts)
 
 
 # ---------------------------------------------------------------- events
@@ -359,7 +369,7 @@ def _fire_on_events(conn: Connection, stored: StoredSop, rows: Sequence[Any], ct
     )
     open_entries = {row.target_id: row for row in conn.execute(query)}
     holders = group_holders(conn, open_entries) if kind is TargetKind.group else {}
-    drafts: list[tuple[Any, ...]] = []
+    drafts: list[TaskDraft] = []
     for step in sop.steps:
         if not isinstance(step.at, OnEvent):
             continue
@@ -370,16 +380,17 @@ def _fire_on_events(conn: Connection, stored: StoredSop, rows: Sequence[Any], ct
                 continue
             target = Target(kind, entry.target_id, entry.external_id, entry.owner_id)
             role_holders = holders.get(entry.target_id, {}).get(step.executor.name or "", [])
-            executor = executor_of(sop, step, target, ctx, role_holders)
+            executor = choose_executor(sop, step, target, ctx.directory, role_holders)
             drafts.append(
-                draft(
+                draft_task(
                     sop,
                     stored.version,
                     step,
                     target,
                     entry_no=entry.entry_no,
                     scheduled_us=event.at,
-                    ctx=ctx,
+                    settings=ctx.settings,
+                    now_us=ctx.now_us,
                     executor_id=executor,
                     event_id=event.id,
                 )

@@ -16,12 +16,14 @@ from sqlalchemy.engine import Connection
 
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING, OnEvent, Sop, Step
+from siyu.core.occurrences import is_one_off, is_recurring, one_off_instant, recurring_instants
+from siyu.core.staff import choose_executor
+from siyu.core.task_draft import Target
 from siyu.core.tasks import PLANNER, TaskStatus
+from siyu.core.timing import due_timing
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
-from siyu.planner.occurrences import is_one_off, is_recurring, one_off_instant, recurring_instants
 from siyu.planner.task_planning import group_holders
-from siyu.planner.task_rows import Target, executor_of, timing
 from siyu.planner.transitions import change
 from siyu.sops.repo import StoredSop
 from siyu.store.tables import sop_entries, sops, tasks
@@ -79,7 +81,7 @@ def sync_version(conn: Connection, stored: StoredSop, ctx: PlanContext, *, batch
         group_role = (
             holders.get(row.target_id, {}).get(step.executor.name or "", []) if kind is TargetKind.group else []
         )
-        when = timing(step, row.scheduled_at, ctx)
+        when = due_timing(step, row.scheduled_at, ctx.settings)
         carried.append(
             {
                 "task_id": row.id,
@@ -87,7 +89,7 @@ def sync_version(conn: Connection, stored: StoredSop, ctx: PlanContext, *, batch
                 "channel": step.channel.value,
                 "mode": step.mode.value,
                 "priority": sop.priority,
-                "executor_id": executor_of(sop, step, target, ctx, group_role),
+                "executor_id": choose_executor(sop, step, target, ctx.directory, group_role),
                 "wanted_at": when.wanted_us,
                 "due_at": when.wanted_us,
                 "cap_pending": step.channel in CUSTOMER_FACING,
@@ -137,9 +139,9 @@ def _fires_at(sop: Sop, step: Step, row: Any, ctx: PlanContext, enabled_at: int)
         return row.event_id is not None
     entered = row.entered_at if row.entered_at is not None else enabled_at
     if is_one_off(step):
-        return bool(one_off_instant(sop, step, entered, ctx) == row.scheduled_at)
+        return bool(one_off_instant(sop, step, entered, ctx.zone) == row.scheduled_at)
     if is_recurring(step):
-        return recurring_instants(step, entered, row.scheduled_at - 1, row.scheduled_at, ctx) == [row.scheduled_at]
+        return recurring_instants(step, entered, row.scheduled_at - 1, row.scheduled_at, ctx.zone) == [row.scheduled_at]
     return False
 
 

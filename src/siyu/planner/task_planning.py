@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,14 +18,20 @@ from sqlalchemy.sql.elements import ColumnElement
 from siyu.core.audiences import entry_kinds, steps_about
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.facts import Context
-from siyu.core.model import CUSTOMER_FACING, ExecutorKind, Sop, Step
-from siyu.core.schedule import local_instant
-from siyu.core.tasks import TaskStatus
-from siyu.core.timeutil import from_us
+from siyu.core.model import ExecutorKind, Sop, Step
+from siyu.core.occurrences import (
+    is_one_off,
+    is_recurring,
+    one_off_instant,
+    recurring_horizon,
+    recurring_instants,
+    shared_instants,
+)
+from siyu.core.staff import FromTarget, SameStaff, choose_executor, executor_for_all
+from siyu.core.task_draft import Target, TaskDraft, draft_task
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
-from siyu.planner.occurrences import is_one_off, is_recurring, one_off_instant, recurring_instants, shared_instants
-from siyu.planner.task_rows import Target, draft, executor_of, insert_from_select, insert_rows, timing
+from siyu.planner.task_rows import draft_select_list, insert_from_select, insert_rows
 from siyu.store.compile import SqlContext, condition_sql
 from siyu.store.tables import group_roles, sop_entries
 from siyu.store.target_tables import TARGET_TABLES, owner_column
@@ -34,30 +39,20 @@ from siyu.store.target_tables import TARGET_TABLES, owner_column
 E = sop_entries
 
 
-def horizon(now_us: int, ctx: PlanContext) -> int:
-    """Recurring occurrences are made up to the end of tomorrow (local), so that today's and
-    tomorrow's work is visible and the pass runs once a day rather than every tick."""
-    today = from_us(now_us, ctx.zone).date()
-    return local_instant(today + timedelta(days=2), time(0, 0), ctx.zone)
-
-
 # ---------------------------------------------------------------- set-based
 
 
 def _set_based_executor(step: Step, kind: TargetKind, ctx: PlanContext) -> ColumnElement[Any] | None:
-    executor = step.executor
-    if executor.kind in (ExecutorKind.owner, ExecutorKind.group_owner):
-        return owner_column(kind)
-    if executor.kind is ExecutorKind.self_:
-        return E.c.target_id
-    if executor.kind is ExecutorKind.staff:
-        return sa.literal(ctx.directory.by_external_id.get(executor.name or ""), sa.Integer)
-    if kind is TargetKind.group:
-        return None
-    holders = ctx.directory.holders.get(executor.name or "", [])
-    if len(holders) > 1:
-        return None
-    return sa.literal(holders[0] if holders else None, sa.Integer)
+    """The executor column of an INSERT … SELECT over entries; None when it differs per target."""
+    match executor_for_all(step, kind, ctx.directory):
+        case FromTarget.owner:
+            return owner_column(kind)
+        case FromTarget.itself:
+            return E.c.target_id
+        case FromTarget.per_target:
+            return None
+        case SameStaff(staff_id):
+            return sa.literal(staff_id, sa.Integer)
 
 
 def insert_for_entries(
@@ -87,36 +82,18 @@ def insert_for_entries(
     table = TARGET_TABLES[kind]
     if executor is None:
         return _insert_by_python(conn, sop, version, step, kind=kind, scheduled_us=scheduled_us, ctx=ctx, where=where)
-    when = timing(step, scheduled_us, ctx)
-    capped = step.channel in CUSTOMER_FACING and when.failure is None
-    status = TaskStatus.failed if when.failure else TaskStatus.pending
-
-    def lit(value: Any, type_: Any = sa.Integer) -> Any:
-        return sa.literal(value, type_)
-
+    # every entry's task is this one bar the target, the entry number and the executor
+    template = _draft(
+        sop, version, step, Target(kind, 0, "", None), ctx, entry_no=0, scheduled_us=scheduled_us, executor_id=None
+    )
+    per_target = {
+        "target_type": E.c.target_type,
+        "target_id": E.c.target_id,
+        "entry_no": E.c.entry_no,
+        "executor_id": executor,
+    }
     select = (
-        sa.select(
-            lit(sop.id, sa.String),
-            lit(version),
-            lit(step.id, sa.String),
-            E.c.target_type,
-            E.c.target_id,
-            E.c.entry_no,
-            lit(scheduled_us, sa.BigInteger),
-            lit(when.wanted_us, sa.BigInteger),
-            lit(when.wanted_us, sa.BigInteger),
-            lit(capped, sa.Boolean),
-            lit(status.value, sa.String),
-            lit(step.channel.value, sa.String),
-            lit(step.mode.value, sa.String),
-            lit(sop.priority),
-            executor,
-            lit(None, sa.String),
-            lit(None, sa.BigInteger),
-            lit(when.failure, sa.Text),
-            lit(ctx.now_us, sa.BigInteger),
-            lit(ctx.now_us, sa.BigInteger),
-        )
+        sa.select(*draft_select_list(template, per_target))
         .select_from(E.join(table, table.c.id == E.c.target_id))
         .where(*where)
     )
@@ -142,15 +119,15 @@ def _insert_by_python(
         made += insert_rows(
             conn,
             [
-                draft(
+                _draft(
                     sop,
                     version,
                     step,
                     target,
+                    ctx,
                     entry_no=row.entry_no,
                     scheduled_us=scheduled_us,
-                    ctx=ctx,
-                    executor_id=executor_of(sop, step, target, ctx, _holders(holders, target, step)),
+                    executor_id=choose_executor(sop, step, target, ctx.directory, _holders(holders, target, step)),
                 )
                 for row in chunk
                 for target in (target_of(kind, row),)
@@ -180,6 +157,30 @@ def target_of(kind: TargetKind, row: Any) -> Target:
     return Target(kind, row.target_id, row.external_id, row.owner_id)
 
 
+def _draft(
+    sop: Sop,
+    version: int,
+    step: Step,
+    target: Target,
+    ctx: PlanContext,
+    *,
+    entry_no: int,
+    scheduled_us: int,
+    executor_id: int | None,
+) -> TaskDraft:
+    return draft_task(
+        sop,
+        version,
+        step,
+        target,
+        entry_no=entry_no,
+        scheduled_us=scheduled_us,
+        settings=ctx.settings,
+        now_us=ctx.now_us,
+        executor_id=executor_id,
+    )
+
+
 def group_holders(conn: Connection, group_ids: Iterable[int]) -> dict[int, dict[str, list[int]]]:
     """Role holders per group: {group id: {role: [staff ids]}}."""
     ids = sorted(set(group_ids))
@@ -199,7 +200,7 @@ def _holders(holders: dict[int, dict[str, list[int]]], target: Target, step: Ste
     return holders.get(target.id, {}).get(step.executor.name or "", [])
 
 
-def rows_for_entry(
+def drafts_for_entry(
     conn_holders: dict[int, dict[str, list[int]]],
     sop: Sop,
     version: int,
@@ -209,28 +210,28 @@ def rows_for_entry(
     ctx: PlanContext,
     replan: bool,
     recurring_until: int | None,
-) -> list[tuple[Any, ...]]:
+) -> list[TaskDraft]:
     """Tasks of one entry: every one-off step (only those still to come when re-planning after
     an edit) and recurring occurrences up to what the SOP's recurring pass has reached."""
     target = target_of(kind, row)
-    rows: list[tuple[Any, ...]] = []
+    drafts: list[TaskDraft] = []
     for step in steps_about(sop, kind):
         instants: list[int] = []
         if is_one_off(step):
-            instant = one_off_instant(sop, step, row.entered_at, ctx)
+            instant = one_off_instant(sop, step, row.entered_at, ctx.zone)
             if instant is not None and (not replan or instant > ctx.now_us):
                 instants.append(instant)
         elif is_recurring(step) and recurring_until is not None:
             after = ctx.now_us if replan else row.entered_at - 1
-            instants += recurring_instants(step, row.entered_at, after, recurring_until, ctx)
+            instants += recurring_instants(step, row.entered_at, after, recurring_until, ctx.zone)
         if not instants:
             continue
-        executor = executor_of(sop, step, target, ctx, _holders(conn_holders, target, step))
-        rows += [
-            draft(sop, version, step, target, entry_no=row.entry_no, scheduled_us=at, ctx=ctx, executor_id=executor)
+        executor = choose_executor(sop, step, target, ctx.directory, _holders(conn_holders, target, step))
+        drafts += [
+            _draft(sop, version, step, target, ctx, entry_no=row.entry_no, scheduled_us=at, executor_id=executor)
             for at in instants
         ]
-    return rows
+    return drafts
 
 
 # ---------------------------------------------------------------- the step functions
@@ -258,11 +259,11 @@ def plan_entries(conn: Connection, sop: Sop, version: int, ctx: PlanContext, *, 
         if not entries:
             continue
         holders = group_holders(conn, [r.target_id for r in entries]) if kind is TargetKind.group else {}
-        rows: list[tuple[Any, ...]] = []
+        drafts: list[TaskDraft] = []
         for row in entries:
             if row.holdout:
                 continue
-            rows += rows_for_entry(
+            drafts += drafts_for_entry(
                 holders,
                 sop,
                 version,
@@ -272,7 +273,7 @@ def plan_entries(conn: Connection, sop: Sop, version: int, ctx: PlanContext, *, 
                 replan=row.planned_version is not None,
                 recurring_until=state.recurring_until,
             )
-        insert_rows(conn, rows)
+        insert_rows(conn, drafts)
         conn.execute(sa.update(E).where(E.c.id.in_([r.id for r in entries])).values(planned_version=version))
         return len(entries) == batch
     return False
@@ -295,12 +296,14 @@ def _plan_audience_cohort(
     cohort = [*new, E.c.entered_at == entered]
     for step in steps_about(sop, kind):
         if is_one_off(step):
-            instant = one_off_instant(sop, step, entered, ctx)
+            instant = one_off_instant(sop, step, entered, ctx.zone)
             instants = [] if instant is None else [instant]
         elif is_recurring(step) and recurring_until is not None:
-            shared = shared_instants(step, entered - 1, recurring_until, ctx)
+            shared = shared_instants(step, entered - 1, recurring_until, ctx.zone)
             instants = (
-                shared if shared is not None else recurring_instants(step, entered, entered - 1, recurring_until, ctx)
+                shared
+                if shared is not None
+                else recurring_instants(step, entered, entered - 1, recurring_until, ctx.zone)
             )
         else:
             instants = []
@@ -329,7 +332,7 @@ def advance_recurring(conn: Connection, sop: Sop, version: int, ctx: PlanContext
     state = sop_state.load(conn, sop.id)
     goal = state.recurring_target
     if goal is None:
-        goal = horizon(ctx.now_us, ctx)
+        goal = recurring_horizon(ctx.now_us, ctx.zone)
         if state.recurring_until is not None and state.recurring_until >= goal:
             return False
         sop_state.save(conn, sop.id, recurring_target=goal, recurring_cursor=0)
@@ -354,7 +357,7 @@ def advance_recurring(conn: Connection, sop: Sop, version: int, ctx: PlanContext
         for step in steps_about(sop, kind):
             if not is_recurring(step):
                 continue
-            shared = shared_instants(step, after, goal, ctx)
+            shared = shared_instants(step, after, goal, ctx.zone)
             if shared is not None:
                 for instant in shared:
                     insert_for_entries(
@@ -378,22 +381,15 @@ def advance_recurring(conn: Connection, sop: Sop, version: int, ctx: PlanContext
                     sa.not_(E.c.holdout),
                 )
             )
-            drafts: list[tuple[Any, ...]] = []
+            drafts: list[TaskDraft] = []
             for row in rows:
                 target = target_of(kind, row)
-                executor = executor_of(sop, step, target, ctx)
+                executor = choose_executor(sop, step, target, ctx.directory)
                 drafts += [
-                    draft(
-                        sop,
-                        version,
-                        step,
-                        target,
-                        entry_no=row.entry_no,
-                        scheduled_us=at,
-                        ctx=ctx,
-                        executor_id=executor,
+                    _draft(
+                        sop, version, step, target, ctx, entry_no=row.entry_no, scheduled_us=at, executor_id=executor
                     )
-                    for at in recurring_instants(step, row.entered_at, after, goal, ctx)
+                    for at in recurring_instants(step, row.entered_at, after, goal, ctx.zone)
                 ]
             insert_rows(conn, drafts)
     sop_state.save(conn, sop.id, recurring_cursor=last)

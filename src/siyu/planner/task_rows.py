@@ -1,4 +1,4 @@
-"""Making task rows: timing of one occurrence, the executor, and idempotent inserts.
+"""Storing new tasks: a TaskDraft as a row of the task table, and idempotent inserts.
 
 Every insert is `ON CONFLICT DO NOTHING` on the task's occurrence key (sop, step, target,
 entry number, scheduled instant), so planning the same occurrence twice — a second worker, a
@@ -6,26 +6,20 @@ restart after a crash — never makes a second task."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
-from siyu.core.assign import pick_holder, pick_variant
-from siyu.core.conditions.nodes import TargetKind
-from siyu.core.model import CUSTOMER_FACING, ExecutorKind, Sop, Step
-from siyu.core.schedule import due_instant
-from siyu.core.tasks import TaskStatus
-from siyu.core.workdays import CalendarError
-from siyu.planner.context import PlanContext
+from siyu.core.task_draft import TaskDraft
 from siyu.store.batch_sql import BatchInsert
 from siyu.store.sql import insert_ignoring
 from siyu.store.tables import tasks
 
 OCCURRENCE = ("sop_id", "step_id", "target_type", "target_id", "entry_no", "scheduled_at")
-# in the table's column order (BatchInsert compiles them positionally)
+# in the table's column order (BatchInsert compiles them positionally); TaskDraft's fields
 COLUMNS = (
     "sop_id",
     "sop_version",
@@ -50,106 +44,70 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Timing:
-    """When an occurrence is due (before caps), or why it cannot be planned."""
-
-    wanted_us: int
-    failure: str | None = None
-
-
-def timing(step: Step, scheduled_us: int, ctx: PlanContext) -> Timing:
-    try:
-        wanted = due_instant(
-            scheduled_us,
-            customer_facing=step.channel in CUSTOMER_FACING,
-            workdays_only=step.workdays_only,
-            settings=ctx.settings,
-        )
-    except CalendarError as exc:
-        return Timing(scheduled_us, f"工作日日历缺失 (workday calendar): {exc}")
-    return Timing(wanted)
-
-
-@dataclass(frozen=True)
-class Target:
-    """One target of a step, as the planner needs it to make a task."""
-
-    type: TargetKind
-    id: int
-    external_id: str
-    owner_id: int | None  # the customer's or group's owner; the staff account itself for staff
-
-
-def executor_of(
-    sop: Sop, step: Step, target: Target, ctx: PlanContext, group_holders: Sequence[int] = ()
-) -> int | None:
-    """The staff id that carries a step out for one target (None: nobody can)."""
-    executor = step.executor
-    kind = executor.kind
-    if kind in (ExecutorKind.owner, ExecutorKind.group_owner):
-        return target.owner_id
-    if kind is ExecutorKind.self_:
-        return target.id
-    if kind is ExecutorKind.staff:
-        return ctx.directory.by_external_id.get(executor.name or "")
-    holders = (
-        list(group_holders) if target.type is TargetKind.group else ctx.directory.holders.get(executor.name or "", [])
-    )
-    if not holders:
-        return None
-    if len(holders) == 1:
-        return holders[0]
-    by_external = {ctx.directory.external_ids[h]: h for h in holders}
-    return by_external[pick_holder(f"{sop.id}/{step.id}/{target.external_id}", sorted(by_external))]
-
-
-def draft(
-    sop: Sop,
-    version: int,
-    step: Step,
-    target: Target,
-    *,
-    entry_no: int,
-    scheduled_us: int,
-    ctx: PlanContext,
-    executor_id: int | None,
-    event_id: int | None = None,
-) -> tuple[Any, ...]:
-    """One task row in COLUMNS order."""
-    when = timing(step, scheduled_us, ctx)
-    capped = step.channel in CUSTOMER_FACING and when.failure is None
-    status = TaskStatus.failed if when.failure else TaskStatus.pending
-    variant = pick_variant(sop.id, step.id, target.external_id, step.variants)
+def task_row(draft: TaskDraft) -> tuple[Any, ...]:
+    """A draft as a row of COLUMNS, the one place the two are put side by side."""
     return (
-        sop.id,
-        version,
-        step.id,
-        target.type.value,
-        target.id,
-        entry_no,
-        scheduled_us,
-        when.wanted_us,
-        when.wanted_us,
-        capped,
-        status.value,
-        step.channel.value,
-        step.mode.value,
-        sop.priority,
-        executor_id,
-        variant,
-        event_id,
-        when.failure,
-        ctx.now_us,
-        ctx.now_us,
+        draft.sop_id,
+        draft.sop_version,
+        draft.step_id,
+        draft.target_type.value,
+        draft.target_id,
+        draft.entry_no,
+        draft.scheduled_at,
+        draft.wanted_at,
+        draft.due_at,
+        draft.cap_pending,
+        draft.status.value,
+        draft.channel.value,
+        draft.mode.value,
+        draft.priority,
+        draft.executor_id,
+        draft.variant,
+        draft.event_id,
+        draft.reason,
+        draft.created_at,
+        draft.updated_at,
     )
 
 
-def insert_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
-    """Insert task rows, skipping occurrences that exist; returns how many were new."""
-    if not rows:
+_LITERAL_TYPES: dict[str, Any] = {
+    "sop_id": sa.String,
+    "sop_version": sa.Integer,
+    "step_id": sa.String,
+    "target_type": sa.String,
+    "target_id": sa.Integer,
+    "entry_no": sa.Integer,
+    "scheduled_at": sa.BigInteger,
+    "wanted_at": sa.BigInteger,
+    "due_at": sa.BigInteger,
+    "cap_pending": sa.Boolean,
+    "status": sa.String,
+    "channel": sa.String,
+    "mode": sa.String,
+    "priority": sa.Integer,
+    "executor_id": sa.Integer,
+    "variant": sa.String,
+    "event_id": sa.BigInteger,
+    "reason": sa.Text,
+    "created_at": sa.BigInteger,
+    "updated_at": sa.BigInteger,
+}
+
+
+def draft_select_list(template: TaskDraft, per_target: Mapping[str, ColumnElement[Any]]) -> list[ColumnElement[Any]]:
+    """The SELECT list, in COLUMNS order, that inserts `template` for many targets at once: the
+    columns named in `per_target` come from the query, the others are the template's values."""
+    return [
+        per_target[column] if column in per_target else sa.literal(value, _LITERAL_TYPES[column])
+        for column, value in zip(COLUMNS, task_row(template), strict=True)
+    ]
+
+
+def insert_rows(conn: Connection, drafts: Sequence[TaskDraft]) -> int:
+    """Insert new tasks, skipping occurrences that exist; returns how many were new."""
+    if not drafts:
         return 0
-    return BatchInsert(conn, tasks, COLUMNS, conflict=OCCURRENCE).run(rows)
+    return BatchInsert(conn, tasks, COLUMNS, conflict=OCCURRENCE).run([task_row(draft) for draft in drafts])
 
 
 def insert_from_select(conn: Connection, select: sa.Select[Any]) -> int:
