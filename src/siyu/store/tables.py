@@ -28,6 +28,23 @@ def _stamps() -> list[sa.Column[int]]:
     ]
 
 
+def _owned_by(owner: str, parent: str) -> sa.Column[int]:
+    """The key column of a row that belongs to a staff member, customer or group (deleted with it)."""
+    return sa.Column(f"{owner}_id", sa.Integer, sa.ForeignKey(f"{parent}.id", ondelete="CASCADE"), primary_key=True)
+
+
+def _tag_table(name: str, owner: str, parent: str) -> sa.Table:
+    """Tags of staff, customers or groups: one row per (owner, tag), indexed by tag."""
+    return sa.Table(
+        name,
+        metadata,
+        _owned_by(owner, parent),
+        sa.Column("tag", sa.String(100), primary_key=True),
+        sa.Index(f"ix_{name}_tag", "tag", f"{owner}_id"),
+        sqlite_with_rowid=False,
+    )
+
+
 staff = sa.Table(
     "staff",
     metadata,
@@ -41,20 +58,13 @@ staff = sa.Table(
 staff_roles = sa.Table(
     "staff_roles",
     metadata,
-    sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    _owned_by("staff", "staff"),
     sa.Column("role", sa.String(100), primary_key=True),
     sa.Index("ix_staff_roles_role", "role", "staff_id"),
     sqlite_with_rowid=False,
 )
 
-staff_tags = sa.Table(
-    "staff_tags",
-    metadata,
-    sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("tag", sa.String(100), primary_key=True),
-    sa.Index("ix_staff_tags_tag", "tag", "staff_id"),
-    sqlite_with_rowid=False,
-)
+staff_tags = _tag_table("staff_tags", "staff", "staff")
 
 customers = sa.Table(
     "customers",
@@ -79,12 +89,7 @@ def _attribute_table(name: str, owner: str, parent: str) -> sa.Table:
     return sa.Table(
         name,
         metadata,
-        sa.Column(
-            f"{owner}_id",
-            sa.Integer,
-            sa.ForeignKey(f"{parent}.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        _owned_by(owner, parent),
         sa.Column("key", sa.String(100), primary_key=True),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("value_text", sa.Text, nullable=False),
@@ -114,19 +119,7 @@ def _attribute_table(name: str, owner: str, parent: str) -> sa.Table:
 
 customer_attributes = _attribute_table("customer_attributes", "customer", "customers")
 
-customer_tags = sa.Table(
-    "customer_tags",
-    metadata,
-    sa.Column(
-        "customer_id",
-        sa.Integer,
-        sa.ForeignKey("customers.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("tag", sa.String(100), primary_key=True),
-    sa.Index("ix_customer_tags_tag", "tag", "customer_id"),
-    sqlite_with_rowid=False,
-)
+customer_tags = _tag_table("customer_tags", "customer", "customers")
 
 chat_groups = sa.Table(
     "chat_groups",
@@ -140,30 +133,13 @@ chat_groups = sa.Table(
 
 group_attributes = _attribute_table("group_attributes", "group", "chat_groups")
 
-group_tags = sa.Table(
-    "group_tags",
-    metadata,
-    sa.Column(
-        "group_id",
-        sa.Integer,
-        sa.ForeignKey("chat_groups.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("tag", sa.String(100), primary_key=True),
-    sa.Index("ix_group_tags_tag", "tag", "group_id"),
-    sqlite_with_rowid=False,
-)
+group_tags = _tag_table("group_tags", "group", "chat_groups")
 
 group_roles = sa.Table(
     "group_roles",
     metadata,
-    sa.Column(
-        "group_id",
-        sa.Integer,
-        sa.ForeignKey("chat_groups.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    _owned_by("group", "chat_groups"),
+    _owned_by("staff", "staff"),
     sa.Column("role", sa.String(100), primary_key=True),
     sa.Index("ix_group_roles_staff_id", "staff_id"),
     sqlite_with_rowid=False,
@@ -172,18 +148,8 @@ group_roles = sa.Table(
 group_members = sa.Table(
     "group_members",
     metadata,
-    sa.Column(
-        "group_id",
-        sa.Integer,
-        sa.ForeignKey("chat_groups.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column(
-        "customer_id",
-        sa.Integer,
-        sa.ForeignKey("customers.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _owned_by("group", "chat_groups"),
+    _owned_by("customer", "customers"),
     sa.Column("created_at", Instant, nullable=False),
     sa.Index("ix_group_members_customer_id", "customer_id", "group_id"),
     sqlite_with_rowid=False,
