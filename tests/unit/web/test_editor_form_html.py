@@ -17,7 +17,7 @@ from siyu.web.console.editor import form_context
 from siyu.web.i18n import translate
 from siyu.web.templating import templates
 from tests.support.html_form import fragment_fields
-from tests.unit.services.editor_strategies import definitions, json_values
+from tests.unit.sops.editor_strategies import definitions, json_values
 
 EXAMPLES = Path(__file__).parents[3] / "examples" / "sops"
 

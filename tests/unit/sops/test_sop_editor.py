@@ -21,7 +21,7 @@ from siyu.sops.editor.posted import form_from_fields
 from siyu.sops.editor.sop_form import CONDITION_ROOTS, SopForm, blank_form, definition_of, form_of, yaml_of
 from siyu.sops.editor.step_form import step_of, step_value
 from siyu.sops.yaml_writer import dump, emit, leading_comment, same
-from tests.unit.services.editor_strategies import definitions, json_values, scalars
+from tests.unit.sops.editor_strategies import definitions, json_values, scalars
 
 EXAMPLES = Path(__file__).parents[3] / "examples" / "sops"
 EXAMPLE_SOPS = [
