@@ -36,7 +36,8 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from siyu.accounts.users import User
+from siyu.accounts import audit
+from siyu.accounts.actors import Actor
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.timeutil import US_PER_SECOND, to_us
 from siyu.ingest.readers import FORMATS
@@ -124,11 +125,12 @@ def create_job(
     filename: str,
     stream: IO[bytes],
     skip_invalid: bool,
-    user: User | None,
+    actor: Actor,
     now_us: int,
     directory: Path,
 ) -> int:
-    """Save the upload and queue its job (the caller starts it once this transaction commits)."""
+    """Save the upload and queue its job, audited as import.start (the caller starts it once this
+    transaction commits)."""
     name = safe_filename(filename)
     fmt = check_upload(kind, name)
     folder = directory / "imports" / secrets.token_hex(8)
@@ -147,12 +149,21 @@ def create_job(
                 bytes_total=size,
                 bytes_done=0,
                 problem_count=0,
-                created_by=user.id if user else None,
+                created_by=actor.id,
                 created_at=now_us,
                 heartbeat_at=now_us,
             )
             .returning(import_jobs.c.id)
         ).scalar_one()
+        audit.record(
+            conn,
+            actor=actor,
+            action="import.start",
+            subject_type="import",
+            subject_id=str(job_id),
+            now_us=now_us,
+            detail={"kind": kind, "filename": name, "skip_invalid": skip_invalid},
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -1,5 +1,6 @@
 """Starting an import job from an upload, as the API and the console both do: the job is saved
-(audited as import.start) and runs in the background once the request's transaction commits."""
+(`ingest.jobs.create_job`, audited as import.start) and runs in the background once the
+request's transaction commits."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Path, Request, UploadFile
 from sqlalchemy.engine import Connection
 
-from siyu.accounts import audit
 from siyu.ingest import jobs as import_jobs
 from siyu.web.deps import Caller, engine_of
 
@@ -26,8 +26,8 @@ def start_job(
     upload: UploadFile,
     skip_invalid: bool,
 ) -> int:
-    """Save the upload as a queued job (audited) and start it once the request's transaction
-    has committed. `app.state.import_runner` replaces the background thread (tests)."""
+    """Save the upload as a queued job (the service audits it) and start it once the request's
+    transaction has committed. `app.state.import_runner` replaces the background thread (tests)."""
     engine = engine_of(request)
     job_id = import_jobs.create_job(
         conn,
@@ -35,22 +35,9 @@ def start_job(
         filename=upload.filename or "",
         stream=upload.file,
         skip_invalid=skip_invalid,
-        user=who.user,
+        actor=who.user,
         now_us=now,
         directory=import_jobs.data_dir(engine),
-    )
-    audit.record(
-        conn,
-        actor=who.user,
-        action="import.start",
-        subject_type="import",
-        subject_id=str(job_id),
-        now_us=now,
-        detail={
-            "kind": kind,
-            "filename": import_jobs.safe_filename(upload.filename or ""),
-            "skip_invalid": skip_invalid,
-        },
     )
     runner: import_jobs.Runner = getattr(request.app.state, "import_runner", import_jobs.run_in_background)
     clock: import_jobs.Clock = request.app.state.clock
