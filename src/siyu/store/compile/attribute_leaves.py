@@ -9,13 +9,13 @@ from sqlalchemy.sql import ColumnElement
 from siyu.core.conditions.nodes import Attr, DateAttr, TargetKind
 from siyu.core.values import Scalar
 from siyu.store.compile.comparisons import apply_comparison, contains, text_column
-from siyu.store.compile.context import SqlContext, owner_column
+from siyu.store.compile.context import SqlContext, target_id_column
 from siyu.store.tables import customer_attributes, group_attributes, group_members
 
 
 def attribute_sql(condition: Attr, target: TargetKind, sql: SqlContext, ids: ColumnElement[int]) -> ColumnElement[bool]:
     table = customer_attributes if target == TargetKind.customer else group_attributes
-    owner = table.c[owner_column(target)]
+    owner = table.c[target_id_column(target)]
     op, value = condition.op, condition.value
 
     def having(test: ColumnElement[bool] | None) -> ColumnElement[bool]:

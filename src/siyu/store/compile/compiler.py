@@ -36,7 +36,7 @@ from siyu.core.conditions.nodes import (
 )
 from siyu.core.evaluate import birthday_keys
 from siyu.store.compile.attribute_leaves import attribute_sql, date_attribute_sql, member_count_sql
-from siyu.store.compile.context import SqlContext, owner_column
+from siyu.store.compile.context import SqlContext, target_id_column
 from siyu.store.compile.customer_leaves import referrals_sql, repurchase_due_ids
 from siyu.store.compile.event_leaves import event_sql, since_sql
 from siyu.store.tables import customer_tags, customers, group_members, group_tags, staff_roles, staff_tags
@@ -83,7 +83,7 @@ def condition_sql(
             table = {TargetKind.customer: customer_tags, TargetKind.group: group_tags, TargetKind.staff: staff_tags}[
                 target
             ]
-            owner = table.c[owner_column(target)]
+            owner = table.c[target_id_column(target)]
             return ids.in_(sa.select(owner).where(table.c.tag == condition.name))
         case Role():
             return ids.in_(sa.select(staff_roles.c.staff_id).where(staff_roles.c.role == condition.name))

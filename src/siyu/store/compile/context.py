@@ -28,5 +28,6 @@ class SqlContext:
         return self.dialect == "postgresql"
 
 
-def owner_column(target: TargetKind) -> str:
+def target_id_column(target: TargetKind) -> str:
+    """The column that names a target in its tag, attribute and event rows (not its owner)."""
     return {TargetKind.customer: "customer_id", TargetKind.group: "group_id", TargetKind.staff: "staff_id"}[target]
