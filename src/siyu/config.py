@@ -1,4 +1,5 @@
-"""Process settings: where the database is. Brand settings live in the database."""
+"""Process settings: where the database is, and the language the CLI answers in. Brand
+settings live in the database."""
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -9,6 +10,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SIYU_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    locale: str = "zh-CN"  # SIYU_LOCALE: zh-CN or en, for reasons the CLI shows
 
 
 def load_settings(database_url: str | None = None) -> Settings:

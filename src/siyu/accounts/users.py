@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
 from siyu.core.errors import AuthError, NotFoundError, Problem, ThrottledError, ValidationError
+from siyu.core.language import LOCALES
 from siyu.core.timeutil import US_PER_SECOND
 from siyu.store.tables import api_tokens, login_attempts, staff, user_sessions, users
 
@@ -28,7 +29,6 @@ class Role(StrEnum):
     staff = "staff"  # their own tasks and customers only
 
 
-LOCALES = ("zh-CN", "en")
 SESSION_SECONDS = 12 * 3600
 THROTTLE_WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_USER = 5

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from siyu.core.language import DEFAULT_LOCALE
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.store.tables import staff, task_changes, tasks
@@ -119,7 +120,9 @@ def overdue_by_staff(
     return [Overdue(r.external_id, r.name, int(r.n), capped) for r in rows], _capped(seen, cap)
 
 
-def failed_tasks(conn: Connection, zone: ZoneInfo, *, limit: int = 10) -> list[dict[str, Any]]:
+def failed_tasks(
+    conn: Connection, zone: ZoneInfo, *, limit: int = 10, locale: str = DEFAULT_LOCALE
+) -> list[dict[str, Any]]:
     """The failed tasks due most recently, with their reasons."""
     query = (
         _query()
@@ -127,7 +130,7 @@ def failed_tasks(conn: Connection, zone: ZoneInfo, *, limit: int = 10) -> list[d
         .order_by(tasks.c.due_at.desc(), tasks.c.id.desc())
         .limit(limit)
     )
-    return [as_dict(row, zone) for row in conn.execute(query)]
+    return [as_dict(row, zone, locale) for row in conn.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,9 @@ class Failure:
     sop: str
     step: str
     actor: str
-    reason: str | None
+    reason: str | None  # a person's or a channel's words
+    reason_code: str | None = None  # or siyu's reason (core.reasons)
+    reason_params: dict[str, Any] | None = None
 
 
 def recent_failures(conn: Connection, *, limit: int = 10, window: int = CHANGES_WINDOW) -> list[Failure]:
@@ -152,4 +157,6 @@ def recent_failures(conn: Connection, *, limit: int = 10, window: int = CHANGES_
         .order_by(task_changes.c.id.desc())
         .limit(limit)
     )
-    return [Failure(r.at, r.task_id, r.sop_id, r.step_id, r.actor, r.reason) for r in rows]
+    return [
+        Failure(r.at, r.task_id, r.sop_id, r.step_id, r.actor, r.reason, r.reason_code, r.reason_params) for r in rows
+    ]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 
+from siyu.core.reasons import Reason, ReasonCode
+
 INBOX = "inbox"
 
 # in order of preference, the adapters able to carry each kind of work
@@ -38,15 +40,9 @@ def route(key: str, *, enabled: Set[str], overrides: Mapping[str, str]) -> str:
     return INBOX
 
 
-def unavailable_reason(key: str, *, enabled: Set[str], overrides: Mapping[str, str]) -> str:
+def unavailable_reason(key: str, *, enabled: Set[str], overrides: Mapping[str, str]) -> Reason:
     """Why an auto task of `key` falls back to a reminder (route() gave INBOX)."""
     chosen = overrides.get(key)
     if chosen is not None and chosen != INBOX and chosen not in enabled:
-        return (
-            f"渠道 {chosen} 未启用，改为提醒员工发送 "
-            f"(adapter {chosen} is not enabled: the staff member is reminded instead)"
-        )
-    return (
-        f"没有可自动发送 {key} 的渠道，改为提醒员工发送 "
-        f"(no enabled adapter can send {key}: the staff member is reminded instead)"
-    )
+        return Reason.of(ReasonCode.adapter_disabled, adapter=chosen)
+    return Reason.of(ReasonCode.no_adapter, channel=key)

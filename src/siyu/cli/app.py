@@ -60,6 +60,13 @@ def engine() -> Engine:
     return create_engine(load_settings(state.database_url).database_url)
 
 
+def reader_locale() -> str:
+    """The language the CLI shows reasons in: $SIYU_LOCALE (zh-CN or en), else Chinese."""
+    from siyu.core.language import known_locale
+
+    return known_locale(load_settings(state.database_url).locale)
+
+
 NowOption = Annotated[
     str | None,
     typer.Option("--now", help="Treat this ISO 8601 instant as now (default: the clock)."),

@@ -25,6 +25,7 @@ from siyu.cli.app import (
     out,
     parse_now,
     print_json,
+    reader_locale,
 )
 from siyu.core.timeutil import parse_duration_us, to_us
 from siyu.planner.simulation import DEFAULT_STEP_US
@@ -154,6 +155,7 @@ def simulate(
             step_us=step_us,
             sop_id=sop,
             on_tick=lambda done, total: progress.update(bar, completed=done, total=total),
+            locale=reader_locale(),
         )
     if output is OutputFormat.json:
         print_json(rows)

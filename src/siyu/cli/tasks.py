@@ -11,7 +11,18 @@ from sqlalchemy.engine import Connection
 
 from siyu.accounts.actors import CliActor
 from siyu.brand import settings as brand_settings
-from siyu.cli.app import FormatOption, NowOption, OutputFormat, app, engine, handles_errors, out, parse_now, print_json
+from siyu.cli.app import (
+    FormatOption,
+    NowOption,
+    OutputFormat,
+    app,
+    engine,
+    handles_errors,
+    out,
+    parse_now,
+    print_json,
+    reader_locale,
+)
 from siyu.core.schedule import local_instant
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_day_number, local_day, to_us
@@ -72,7 +83,14 @@ def list_(
         rows = task_service.list_tasks(
             conn,
             task_service.TaskFilter(
-                staff=staff, status=status, sop=sop, due_before_us=before, due_from_us=start, limit=limit, offset=offset
+                staff=staff,
+                status=status,
+                sop=sop,
+                due_before_us=before,
+                due_from_us=start,
+                limit=limit,
+                offset=offset,
+                locale=reader_locale(),
             ),
         )
     if output is OutputFormat.json:
@@ -116,9 +134,9 @@ def show(task_id: int, now: NowOption = None) -> None:
     """One task with its history of changes, as JSON; `overdue` is judged at NOW."""
     now_us = to_us(parse_now(now))
     with engine().begin() as conn:
-        task = task_service.get_task(conn, task_id)
+        task = task_service.get_task(conn, task_id, reader_locale())
         overdue = task["status"] in ("pending", "due") and task_service.due_us(task) < now_us
-        history = task_service.history(conn, task_id)
+        history = task_service.history(conn, task_id, reader_locale())
         sent = delivery_service.of_task(conn, task_id)
         print_json({**task, "overdue": overdue, "history": history, "deliveries": sent})
 

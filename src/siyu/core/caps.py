@@ -17,6 +17,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from siyu.core.brand import BrandSettings, Caps
+from siyu.core.reasons import Reason, ReasonCode
 from siyu.core.schedule import local_instant, quiet_adjusted, workday_adjusted
 from siyu.core.timeutil import US_PER_DAY, day_number, from_us, local_day, to_us
 from siyu.core.workdays import CalendarError
@@ -39,7 +40,7 @@ class Placement:
     key: int
     due_us: int | None  # None: no room within MAX_DEFERRAL_DAYS, or a cap of 0
     deferred_days: int  # local days between the wanted day and the day placed (0 when None)
-    reason: str | None  # None when neither deferred nor dropped
+    reason: Reason | None  # None when neither deferred nor dropped
     failed: bool = False  # True: the deferral ran past the workday calendar (reason says which date)
 
 
@@ -90,15 +91,20 @@ def within_caps(tasks: Sequence[tuple[int, int]], caps: Caps, zone: ZoneInfo) ->
 class _FullCap:
     """The cap that sent a task away from its wanted day, for the reason shown to people."""
 
-    chinese: str
-    english: str
+    daily: bool
     limit: int
 
-    def reason(self, chinese_outcome: str, english_outcome: str) -> str:
-        return (
-            f"{self.chinese} {self.limit} 已满，{chinese_outcome} "
-            f"({self.english} {self.limit} reached; {english_outcome})"
-        )
+    def deferred(self, days: int) -> Reason:
+        code = ReasonCode.daily_cap_deferred if self.daily else ReasonCode.weekly_cap_deferred
+        return Reason.of(code, limit=self.limit, days=days)
+
+    def not_planned(self) -> Reason:
+        code = ReasonCode.daily_cap_not_planned if self.daily else ReasonCode.weekly_cap_not_planned
+        return Reason.of(code, limit=self.limit)
+
+    def no_room(self) -> Reason:
+        code = ReasonCode.daily_cap_no_room if self.daily else ReasonCode.weekly_cap_no_room
+        return Reason.of(code, limit=self.limit, days=MAX_DEFERRAL_DAYS)
 
 
 class _Room:
@@ -116,9 +122,9 @@ class _Room:
     def full_cap(self, day: int) -> _FullCap | None:
         """The cap that leaves no room on `day` (the daily one first), None when there is room."""
         if self.per_day[day] >= self.caps.per_day:
-            return _FullCap("每日上限", "daily cap", self.caps.per_day)
+            return _FullCap(True, self.caps.per_day)
         if self.per_week[week_of(day)] >= self.caps.per_week:
-            return _FullCap("每周上限", "weekly cap", self.caps.per_week)
+            return _FullCap(False, self.caps.per_week)
         return None
 
 
@@ -139,8 +145,7 @@ def place(items: Sequence[CapItem], caps: Caps, settings: BrandSettings) -> list
         try:
             placed[index] = _place_one(items[index], room, settings)
         except CalendarError as exc:
-            reason = f"工作日日历缺失 (workday calendar): {exc}"
-            placed[index] = Placement(items[index].key, None, 0, reason, failed=True)
+            placed[index] = Placement(items[index].key, None, 0, exc.reason, failed=True)
     return [placed[index] for index in sorted(placed)]
 
 
@@ -153,7 +158,7 @@ def _place_one(item: CapItem, room: _Room, settings: BrandSettings) -> Placement
         room.take(wanted_day)
         return Placement(item.key, item.want_us, 0, None)
     if room.caps.per_day <= 0 or room.caps.per_week <= 0:
-        return Placement(item.key, None, 0, full.reason("不安排", "not planned"))
+        return Placement(item.key, None, 0, full.not_planned())
     offset = 1
     while offset <= MAX_DEFERRAL_DAYS:
         candidate = local_instant(wanted.date() + timedelta(days=offset), wanted.time(), zone)
@@ -166,14 +171,6 @@ def _place_one(item: CapItem, room: _Room, settings: BrandSettings) -> Placement
             break
         if room.full_cap(day) is None:
             room.take(day)
-            return Placement(
-                item.key, candidate, deferred, full.reason(f"顺延 {deferred} 天", f"deferred {_days(deferred)}")
-            )
+            return Placement(item.key, candidate, deferred, full.deferred(deferred))
         offset = deferred + 1
-    return Placement(
-        item.key, None, 0, full.reason(f"{MAX_DEFERRAL_DAYS} 天内无空位", f"no room within {MAX_DEFERRAL_DAYS} days")
-    )
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return Placement(item.key, None, 0, full.no_room())

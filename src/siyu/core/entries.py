@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from siyu.core.model import Reentry, ReentryMode, Sop, SopKind
+from siyu.core.reasons import ReasonCode
 
-LEFT_AUDIENCE = "离开人群 (left the audience)"
-REENTERED = "重新进入 (entered again)"
+LEFT_AUDIENCE = ReasonCode.left_audience
+REENTERED = ReasonCode.reentered
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class EntryRecord:
     entered_at: int
     left_at: int | None = None
     exited_at: int | None = None
-    exit_reason: str | None = None
+    exit_reason: str | None = None  # a ReasonCode (its parameters are kept beside it in the store)
     holdout: bool = False
 
     @property

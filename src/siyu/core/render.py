@@ -51,7 +51,12 @@ class TemplateError(SiyuError):
 
 
 class MissingValueError(SiyuError):
-    """Rendering met a placeholder without a value."""
+    """Rendering met a placeholder without a value: `name` at the 0-based `offset`."""
+
+    def __init__(self, name: str, offset: int) -> None:
+        self.name = name
+        self.offset = offset
+        super().__init__(f"no value for {{{{{name}}}}} (character {offset + 1})")
 
 
 def parse_template(text: str) -> tuple[Part, ...]:
@@ -92,7 +97,7 @@ def render(template: str, variables: Mapping[str, Mapping[str, str]]) -> str:
             continue
         value = variables.get(part.namespace, {}).get(part.field)
         if value is None:
-            raise MissingValueError(f"no value for {{{{{part.name}}}}} (character {part.offset + 1})")
+            raise MissingValueError(part.name, part.offset)
         out.append(value)
     return "".join(out)
 

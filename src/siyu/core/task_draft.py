@@ -10,6 +10,7 @@ from siyu.core.assign import pick_variant
 from siyu.core.brand import BrandSettings
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING, Channel, Mode, Sop, Step
+from siyu.core.reasons import Reason
 from siyu.core.tasks import TaskStatus
 from siyu.core.timing import due_timing
 
@@ -45,7 +46,7 @@ class TaskDraft:
     executor_id: int | None
     variant: str | None
     event_id: int | None
-    reason: str | None
+    reason: Reason | None
     created_at: int
     updated_at: int
 

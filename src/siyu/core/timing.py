@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from siyu.core.brand import BrandSettings
 from siyu.core.model import CUSTOMER_FACING, Step
+from siyu.core.reasons import Reason
 from siyu.core.schedule import due_instant
 from siyu.core.workdays import CalendarError
 
@@ -18,7 +19,7 @@ class Timing:
     """When an occurrence is due (before caps), or why it cannot be planned."""
 
     wanted_us: int
-    failure: str | None = None
+    failure: Reason | None = None
 
 
 def due_timing(step: Step, scheduled_us: int, settings: BrandSettings) -> Timing:
@@ -30,5 +31,5 @@ def due_timing(step: Step, scheduled_us: int, settings: BrandSettings) -> Timing
             settings=settings,
         )
     except CalendarError as exc:
-        return Timing(scheduled_us, f"工作日日历缺失 (workday calendar): {exc}")
+        return Timing(scheduled_us, exc.reason)
     return Timing(wanted)

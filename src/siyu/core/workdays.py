@@ -14,6 +14,7 @@ from functools import cached_property
 import chinese_calendar
 
 from siyu.core.errors import SiyuError
+from siyu.core.reasons import Reason, ReasonCode
 
 MAX_WORKDAY_SEARCH_DAYS = 400
 # The library raises NotImplementedError outside the years of its holiday table.
@@ -22,7 +23,12 @@ LIBRARY_VERSION = chinese_calendar.__version__
 
 
 class CalendarError(SiyuError):
-    """A workday question siyu cannot answer without the brand's overrides."""
+    """A workday question siyu cannot answer without the brand's overrides; `reason` is the
+    same in words for tasks it leaves unplanned."""
+
+    def __init__(self, message: str, reason: Reason) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def _unknown_year(day: date) -> CalendarError:
@@ -32,7 +38,15 @@ def _unknown_year(day: date) -> CalendarError:
         f"{LIBRARY_YEARS.start}–{LIBRARY_YEARS.stop - 1} only. Give {year}'s public holidays and make-up "
         f"workdays (the value replaces every override set before, so include those too), e.g. "
         f"""siyu settings set workdays '{{"{year}-01-01": "holiday", "{year}-02-07": "workday"}}'; """
-        f"the other days of {year} then follow the plain week (Monday–Friday workdays)."
+        f"the other days of {year} then follow the plain week (Monday–Friday workdays).",
+        Reason.of(
+            ReasonCode.workday_calendar_missing,
+            date=day.isoformat(),
+            year=year,
+            library=LIBRARY_VERSION,
+            first_year=LIBRARY_YEARS.start,
+            last_year=LIBRARY_YEARS.stop - 1,
+        ),
     )
 
 
@@ -64,5 +78,6 @@ class WorkdayCalendar:
                 return candidate
         raise CalendarError(
             f"no workday within {MAX_WORKDAY_SEARCH_DAYS} days after {day.isoformat()}: "
-            "check the holidays in the workdays setting"
+            "check the holidays in the workdays setting",
+            Reason.of(ReasonCode.no_workday_found, date=day.isoformat(), days=MAX_WORKDAY_SEARCH_DAYS),
         )

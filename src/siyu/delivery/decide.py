@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from siyu.channels.base import DeliveryError, DeliveryState, Progress, Purpose, Receipt
+from siyu.core.reasons import Reason, ReasonCode
 from siyu.core.retry import backoff_s
 from siyu.core.timeutil import US_PER_SECOND
 
@@ -31,7 +32,7 @@ class Policy:
 class Decision:
     values: dict[str, Any]
     task: TaskEffect | None = None
-    reason: str | None = None
+    reason: Reason | str | None = None  # for the task: siyu's own reason, or the channel's words
     events: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -126,5 +127,6 @@ def after_poll(
         hours = policy.give_up_polling_s / 3600
         reason = f"员工 {hours:g} 小时内未确认发送 (not confirmed by the staff member within {hours:g} h)"
         values = {"status": "failed", "last_error": reason, "error_code": "unconfirmed", "updated_at": now_us}
-        return Decision(values, TaskEffect.failed if purpose is Purpose.send else None, reason=reason)
+        why = Reason.of(ReasonCode.not_confirmed, hours=f"{hours:g}")
+        return Decision(values, TaskEffect.failed if purpose is Purpose.send else None, reason=why)
     return Decision({"next_attempt_at": later, "updated_at": now_us})

@@ -36,6 +36,7 @@ from siyu.channels import stored as channels
 from siyu.channels.base import Adapter, DeliveryError, Outgoing, Progress, Purpose, Receipt
 from siyu.channels.delivery_settings import DeliverySettings
 from siyu.channels.routing import INBOX
+from siyu.core.reasons import Reason, ReasonCode, reason_columns
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import US_PER_SECOND, to_us
 from siyu.delivery import compose
@@ -205,8 +206,9 @@ class Dispatcher:
                     lease,
                     {"status": "cancelled", "last_error": reason, "attempt_started_at": None, "updated_at": now_us},
                 )
+                why = Reason.of(ReasonCode.mass_send_allowance, limit=routing.monthly_mass_sends)
                 self._apply_task(
-                    conn, row.task_id, TaskEffect.to_remind, reason, routing, adapter=row.adapter, now_us=now_us
+                    conn, row.task_id, TaskEffect.to_remind, why, routing, adapter=row.adapter, now_us=now_us
                 )
                 return "reminded"
         return Work(
@@ -310,24 +312,22 @@ class Dispatcher:
         conn: Connection,
         task_id: int,
         effect: TaskEffect,
-        reason: str | None,
+        reason: Reason | str | None,
         routing: Routing,
         *,
         adapter: str,
         now_us: int,
     ) -> None:
         actor = f"channel:{adapter}"
-        values: dict[str, str | None]
+        values: dict[str, Any]
+        stored = reason_columns(reason)
         if effect is TaskEffect.sent:
-            status, allowed, values = TaskStatus.sent, (TaskStatus.due, TaskStatus.expired), {"reason": None}
+            stored = reason_columns(None)
+            status, allowed, values = TaskStatus.sent, (TaskStatus.due, TaskStatus.expired), stored
         elif effect is TaskEffect.failed:
-            status, allowed, values = TaskStatus.failed, (TaskStatus.due, TaskStatus.sent), {"reason": reason}
+            status, allowed, values = TaskStatus.failed, (TaskStatus.due, TaskStatus.sent), stored
         else:
-            status, allowed, values = (
-                TaskStatus.due,
-                (TaskStatus.due, TaskStatus.sent),
-                {"reason": reason, "mode": "remind"},
-            )
+            status, allowed, values = TaskStatus.due, (TaskStatus.due, TaskStatus.sent), {**stored, "mode": "remind"}
         moved = conn.execute(
             sa.update(tasks)
             .where(tasks.c.id == task_id, tasks.c.status.in_([s.value for s in allowed]))
@@ -336,7 +336,7 @@ class Dispatcher:
         if not moved:
             return
         conn.execute(
-            sa.insert(task_changes).values(task_id=task_id, at=now_us, status=status.value, actor=actor, reason=reason)
+            sa.insert(task_changes).values(task_id=task_id, at=now_us, status=status.value, actor=actor, **stored)
         )
         if effect is TaskEffect.to_remind:
             remind_adapter = routing.adapter_for(mode="remind", channel="private")

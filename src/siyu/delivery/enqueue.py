@@ -20,18 +20,19 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.channels.base import Purpose
 from siyu.channels.routing import INBOX
+from siyu.core.reasons import Reason, ReasonCode
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.delivery import outbox
 from siyu.delivery.routing_state import Routing
-from siyu.store.tables import deliveries, task_changes, tasks
+from siyu.store.tables import Json, deliveries, task_changes, tasks
 
 CHANNELS_ACTOR = "channels"
 OVER_ALLOWANCE = (
     "客户本月的企业群发次数已用完（{limit} 次），改为提醒员工一对一发送 "
     "(the customer has had this month's {limit} WeCom mass sends: the staff member is reminded instead)"
 )
-INTERNAL_AUTO = "内部任务无法自动发送，改为提醒 (internal work cannot be sent automatically: a reminder instead)"
+INTERNAL_AUTO = Reason.of(ReasonCode.internal_not_auto)
 SENDING = ("queued", "sent", "delivered")  # deliveries that use up an allowance
 
 
@@ -40,17 +41,24 @@ def month_start_us(now_us: int, zone: ZoneInfo) -> int:
     return to_us(datetime(local.year, local.month, 1, tzinfo=zone))
 
 
-def to_remind(conn: Connection, where: list[ColumnElement[bool]], *, reason: Any, now_us: int) -> None:
+def to_remind(conn: Connection, where: list[ColumnElement[bool]], *, reason: Reason, now_us: int) -> None:
     """Auto tasks matching `where` become remind tasks (still due), history first."""
+    params = reason.parameters or None
+    stored = {
+        "reason": sa.null(),
+        "reason_code": sa.literal(reason.code.value, sa.String),
+        "reason_params": sa.null() if params is None else sa.literal(params, Json),
+    }
     history = sa.select(
         tasks.c.id,
         sa.literal(now_us, sa.BigInteger),
         sa.literal(TaskStatus.due.value, sa.String),
         sa.literal(CHANNELS_ACTOR, sa.String),
-        reason,
+        *stored.values(),
     ).where(*where)
-    conn.execute(sa.insert(task_changes).from_select(["task_id", "at", "status", "actor", "reason"], history))
-    conn.execute(sa.update(tasks).where(*where).values(mode="remind", reason=reason, updated_at=now_us))
+    columns = ["task_id", "at", "status", "actor", *stored]
+    conn.execute(sa.insert(task_changes).from_select(columns, history))
+    conn.execute(sa.update(tasks).where(*where).values(mode="remind", updated_at=now_us, **stored))
 
 
 def mass_sends_used(customer_id: Any, *, since_us: int, before_id: Any = None) -> Any:
@@ -100,16 +108,16 @@ def enqueue_due(
         of_channel = [*auto, tasks.c.channel == channel]
         adapter = routing.adapter_for(mode="auto", channel=channel)
         if channel == "internal":
-            to_remind(conn, of_channel, reason=sa.literal(INTERNAL_AUTO), now_us=now_us)
+            to_remind(conn, of_channel, reason=INTERNAL_AUTO, now_us=now_us)
             continue
         if adapter == INBOX:
-            to_remind(conn, of_channel, reason=sa.literal(routing.why_not(channel)), now_us=now_us)
+            to_remind(conn, of_channel, reason=routing.why_not(channel), now_us=now_us)
             continue
         if adapter == "wecom" and channel == "private":
             used = mass_sends_used(tasks.c.target_id, since_us=month_start_us(now_us, zone))
             over = [*of_channel, tasks.c.target_type == "customer", used >= routing.monthly_mass_sends]
-            reason = OVER_ALLOWANCE.format(limit=routing.monthly_mass_sends)
-            to_remind(conn, over, reason=sa.literal(reason), now_us=now_us)
+            reason = Reason.of(ReasonCode.mass_send_allowance, limit=routing.monthly_mass_sends)
+            to_remind(conn, over, reason=reason, now_us=now_us)
         insert_deliveries(conn, of_channel, purpose=Purpose.send, adapter=adapter, now_us=now_us)
     remind_adapter = routing.adapter_for(mode="remind", channel="private")
     if remind_adapter != INBOX:

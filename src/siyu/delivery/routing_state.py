@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from siyu.channels.delivery_settings import DeliverySettings
 from siyu.channels.routing import INBOX, route, route_key, unavailable_reason
 from siyu.channels.wecom.config import WeComSettings
+from siyu.core.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Routing:
     def adapter_for(self, *, mode: str, channel: str) -> str:
         return route(route_key(mode=mode, channel=channel), enabled=self.enabled, overrides=self.overrides)
 
-    def why_not(self, channel: str) -> str:
+    def why_not(self, channel: str) -> Reason:
         return unavailable_reason(channel, enabled=self.enabled, overrides=self.overrides)
 
     @property

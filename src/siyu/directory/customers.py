@@ -26,6 +26,8 @@ from sqlalchemy.engine import Connection
 
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.core.language import DEFAULT_LOCALE
+from siyu.core.reasons import render_reason
 from siyu.core.timeutil import from_us
 from siyu.core.values import AttrValue
 from siyu.store.tables import (
@@ -292,7 +294,9 @@ def _day(value: date | None) -> str | None:
 # ---------------------------------------------------------------- one customer
 
 
-def detail(conn: Connection, external_id: str, *, staff_id: int | None, first: int = 20) -> dict[str, Any]:
+def detail(
+    conn: Connection, external_id: str, *, staff_id: int | None, first: int = 20, locale: str = DEFAULT_LOCALE
+) -> dict[str, Any]:
     """Everything about one customer, with the first `first` rows of each long list (read on
     with events / sops / tasks / groups, which answer `next_offset`)."""
     row = customer_row(conn, external_id, staff_id)
@@ -310,8 +314,10 @@ def detail(conn: Connection, external_id: str, *, staff_id: int | None, first: i
         "tags": tags_of(conn, [row.id]).get(row.id, []),
         "groups": paged(groups_in(conn, row.id, limit=fetch, offset=0), first, 0),
         "events": paged(events_of(conn, row.id, zone, limit=fetch, offset=0), first, 0),
-        "sops": paged(entries_of(conn, row.id, zone, limit=fetch, offset=0), first, 0),
-        "tasks": paged(tasks_of(conn, row.id, zone, executor_id=staff_id, limit=fetch, offset=0), first, 0),
+        "sops": paged(entries_of(conn, row.id, zone, limit=fetch, offset=0, locale=locale), first, 0),
+        "tasks": paged(
+            tasks_of(conn, row.id, zone, executor_id=staff_id, limit=fetch, offset=0, locale=locale), first, 0
+        ),
     }
 
 
@@ -392,7 +398,9 @@ def events_of(conn: Connection, customer_id: int, zone: ZoneInfo, *, limit: int,
     ]
 
 
-def entries_of(conn: Connection, customer_id: int, zone: ZoneInfo, *, limit: int, offset: int) -> list[dict[str, Any]]:
+def entries_of(
+    conn: Connection, customer_id: int, zone: ZoneInfo, *, limit: int, offset: int, locale: str = DEFAULT_LOCALE
+) -> list[dict[str, Any]]:
     """The customer's entries into SOPs (open and past), newest first."""
     check_fetch(limit, offset)
     query = (
@@ -411,7 +419,7 @@ def entries_of(conn: Connection, customer_id: int, zone: ZoneInfo, *, limit: int
             "version": r.version,
             "entered_at": from_us(r.entered_at, zone).isoformat(),
             "exited_at": from_us(r.exited_at, zone).isoformat() if r.exited_at is not None else None,
-            "exit_reason": r.exit_reason,
+            "exit_reason": render_reason(r.exit_reason, r.exit_params, None, locale),
             "holdout": bool(r.holdout),
             "active": r.exited_at is None,
         }
@@ -420,7 +428,14 @@ def entries_of(conn: Connection, customer_id: int, zone: ZoneInfo, *, limit: int
 
 
 def tasks_of(
-    conn: Connection, customer_id: int, zone: ZoneInfo, *, executor_id: int | None, limit: int, offset: int
+    conn: Connection,
+    customer_id: int,
+    zone: ZoneInfo,
+    *,
+    executor_id: int | None,
+    limit: int,
+    offset: int,
+    locale: str = DEFAULT_LOCALE,
 ) -> list[dict[str, Any]]:
     """Tasks about the customer, latest due first; `executor_id` keeps only that staff member's."""
     check_fetch(limit, offset)
@@ -444,7 +459,7 @@ def tasks_of(
     )
     if executor_id is not None:
         query = query.where(tasks.c.executor_id == executor_id)
-    return [{**task_service.as_dict(r, zone), "sop_name": r.sop_name} for r in conn.execute(query)]
+    return [{**task_service.as_dict(r, zone, locale), "sop_name": r.sop_name} for r in conn.execute(query)]
 
 
 def visible_id(conn: Connection, external_id: str, *, staff_id: int | None) -> int:

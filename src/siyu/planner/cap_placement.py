@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from siyu.core.caps import CapItem, counted_since, fixed_offset_us, place, smaller_cap, within_caps
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING
+from siyu.core.reasons import Reason, ReasonCode, reason_columns, stored_reason
 from siyu.core.tasks import COUNTED_BY_CAPS, PLANNER, TaskStatus
 from siyu.core.timeutil import US_PER_DAY
 from siyu.planner.context import PlanContext
@@ -25,7 +26,12 @@ from siyu.store.tables import task_changes, tasks
 
 FACING = [channel.value for channel in CUSTOMER_FACING]
 COUNTED = [status.value for status in COUNTED_BY_CAPS]
-BACK_IN_PLACE = "频次上限腾出空位，恢复原定时间 (room under the cap again; back to its time)"
+BACK_IN_PLACE = Reason.of(ReasonCode.cap_room_again)
+
+
+def _code_and_params(reason: Reason | None) -> dict[str, Any]:
+    columns = reason_columns(reason)
+    return {"code": columns["reason_code"], "params": columns["reason_params"]}
 
 
 def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -> bool:
@@ -57,7 +63,8 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
             tasks.c.priority,
             tasks.c.wanted_at,
             tasks.c.due_at,
-            tasks.c.reason,
+            tasks.c.reason_code,
+            tasks.c.reason_params,
             tasks.c.created_at,
             tasks.c.scheduled_at,
         )
@@ -68,8 +75,8 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
     for row in conn.execute(counted) if crowded else ():
         by_customer[row.target_id].append(row)
     updates: list[dict[str, Any]] = []
-    unplaceable: dict[str, list[int]] = defaultdict(list)
-    failures: dict[str, list[int]] = defaultdict(list)
+    unplaceable: dict[Reason | None, list[int]] = defaultdict(list)
+    failures: dict[Reason | None, list[int]] = defaultdict(list)
     for rows in by_customer.values():
         if within_caps([(r.due_at, r.wanted_at) for r in rows], caps, ctx.zone):
             continue
@@ -95,17 +102,25 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
         for placement in place(items, caps, ctx.settings):
             row = current[placement.key]
             if placement.failed:
-                failures[placement.reason or "workday calendar"].append(row.id)
+                failures[placement.reason].append(row.id)
             elif placement.due_us is None:
-                unplaceable[placement.reason or "频次上限 (frequency cap): no room"].append(row.id)
-            elif placement.due_us != row.due_at or placement.reason != row.reason:
-                updates.append({"task_id": row.id, "due_at": placement.due_us, "reason": placement.reason})
+                unplaceable[placement.reason].append(row.id)
+            elif placement.due_us != row.due_at or placement.reason != stored_reason(
+                row.reason_code, row.reason_params
+            ):
+                updates.append({"task_id": row.id, "due_at": placement.due_us, "why": placement.reason})
     if updates:
         conn.execute(
             sa.update(tasks)
             .where(tasks.c.id == sa.bindparam("task_id"))
-            .values(due_at=sa.bindparam("due_at"), reason=sa.bindparam("reason"), updated_at=ctx.now_us),
-            updates,
+            .values(
+                due_at=sa.bindparam("due_at"),
+                reason=None,
+                reason_code=sa.bindparam("code"),
+                reason_params=sa.bindparam("params"),
+                updated_at=ctx.now_us,
+            ),
+            [{"task_id": u["task_id"], "due_at": u["due_at"], **_code_and_params(u["why"])} for u in updates],
         )
         # a move keeps the status; the history shows who moved it and why
         conn.execute(
@@ -116,7 +131,7 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
                     "at": ctx.now_us,
                     "status": TaskStatus.pending.value,
                     "actor": PLANNER,
-                    "reason": u["reason"] or BACK_IN_PLACE,
+                    **reason_columns(u["why"] or BACK_IN_PLACE),
                 }
                 for u in updates
             ],

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
+from siyu.core.language import DEFAULT_LOCALE
 from siyu.core.timeutil import US_PER_DAY, from_us
 from siyu.planner.simulation import simulate
 from siyu.sops.drafts import DraftCheck, locate
@@ -47,6 +48,7 @@ def simulate_draft(
     step_us: int,
     per_day: int,
     with_others: bool = False,
+    locale: str = DEFAULT_LOCALE,
 ) -> Simulation:
     """The tasks the draft would make over the next `days` if it were applied and switched on now,
     ticking every `step_us` as the worker would, the first `per_day` of each local day listed.
@@ -63,7 +65,7 @@ def simulate_draft(
         return report.applied[0].sop_id
 
     try:
-        rows = simulate(engine, now_us, end_us, step_us=step_us, prepare=prepare, alone=not with_others)
+        rows = simulate(engine, now_us, end_us, step_us=step_us, prepare=prepare, alone=not with_others, locale=locale)
     except ValidationError as exc:
         raise ValidationError([Problem(p.where, p.message) for p in (locate(q, file) for q in exc.problems)]) from exc
     with engine.connect() as conn:

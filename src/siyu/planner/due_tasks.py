@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from siyu.core.reasons import REASON_COLUMNS, Reason, ReasonCode, reason_columns
 from siyu.core.render import MissingValueError
 from siyu.core.tasks import PLANNER, TaskStatus
 from siyu.delivery.enqueue import enqueue_due
@@ -26,10 +27,11 @@ from siyu.planner.task_variables import load_variables
 from siyu.planner.transitions import cancel_for_closed_entries, change, mark_due
 from siyu.store.compile import SqlContext, condition_sql
 from siyu.store.sql import drop_temporary, temporary_ids
-from siyu.store.tables import sop_entries, task_changes, tasks
+from siyu.store.tables import Json, sop_entries, task_changes, tasks
 
 E = sop_entries
-DISABLED = "SOP 已停用 (the SOP is disabled)"
+DISABLED = Reason.of(ReasonCode.sop_disabled)
+FROM_ENTRY = "the exit reason of the task's entry"
 BATCH_TABLE = "siyu_firing"
 
 
@@ -71,7 +73,7 @@ def _fire_group(
     now = ctx.now_us
     chosen = [*batch, tasks.c.status == TaskStatus.pending.value]
     if sop_id not in book.enabled:
-        move(conn, chosen, TaskStatus.cancelled, now_us=now, reason=sa.literal(DISABLED))
+        move(conn, chosen, TaskStatus.cancelled, now_us=now, reason=DISABLED)
         return
     latest = book.enabled[sop_id]
     if latest.sop.exit is not None:
@@ -89,9 +91,9 @@ def _fire_group(
             # the entry's later tasks go too, not only those firing now
             cancel_for_closed_entries(conn, sop_id, actor=PLANNER, now_us=now)
     closed = sa.exists().where(*_same_entry(), E.c.exited_at.is_not(None))
-    move(conn, [*chosen, closed], TaskStatus.cancelled, now_us=now, reason=_exit_reason())
+    move(conn, [*chosen, closed], TaskStatus.cancelled, now_us=now, reason=FROM_ENTRY)
     late_before = now - ctx.settings.late_after_us
-    move(conn, [*chosen, tasks.c.due_at < late_before], TaskStatus.expired, now_us=now, reason=sa.literal(LATE))
+    move(conn, [*chosen, tasks.c.due_at < late_before], TaskStatus.expired, now_us=now, reason=LATE)
     stored = book.version(conn, sop_id, number)
     step = None if stored is None else next((s for s in stored.sop.steps if s.id == step_id), None)
     if stored is None or step is None:
@@ -100,16 +102,16 @@ def _fire_group(
             chosen,
             TaskStatus.failed,
             now_us=now,
-            reason=sa.literal(f"SOP {sop_id} version {number} has no step {step_id}"),
+            reason=Reason.of(ReasonCode.step_missing, sop=sop_id, version=number, step=step_id),
         )
         return
     if step.when is not None:
         kind = stored.sop.target_of(step)
         sql = SqlContext(ctx.dialect, ctx.sql.ctx, entry_at=_entered_at())
         holds = condition_sql(step.when, kind, sql, tasks.c.target_id)
-        reason = f"执行条件不满足 (when is false): {_when_text(stored, step_id)}"
-        move(conn, [*chosen, sa.not_(holds)], TaskStatus.skipped, now_us=now, reason=sa.literal(reason))
-    move(conn, [*chosen, tasks.c.executor_id.is_(None)], TaskStatus.skipped, now_us=now, reason=sa.literal(NOBODY))
+        reason = Reason.of(ReasonCode.when_false, condition=_when_text(stored, step_id))
+        move(conn, [*chosen, sa.not_(holds)], TaskStatus.skipped, now_us=now, reason=reason)
+    move(conn, [*chosen, tasks.c.executor_id.is_(None)], TaskStatus.skipped, now_us=now, reason=NOBODY)
     visible_to = stored.definition.get("visible_to")
     needs = needs_of(step)
     if needs.none:
@@ -127,13 +129,13 @@ def _fire_group(
         try:
             rendered.append((row.id, render_content(step, row.variant, variables[row.id], visible_to)))
         except MissingValueError as exc:
-            reason = f"话术变量缺失 (missing value): {exc}"
+            reason = Reason.of(ReasonCode.missing_value, name=exc.name, position=exc.offset + 1)
             change(conn, [row.id], TaskStatus.failed, actor=PLANNER, now_us=now, reason=reason)
     mark_due(conn, rendered, actor=PLANNER, now_us=now)
 
 
-LATE = "超过 late_after 未执行，不再补发 (expired)"
-NOBODY = "没有执行人 (nobody can carry it out)"
+LATE = Reason.of(ReasonCode.late)
+NOBODY = Reason.of(ReasonCode.no_executor)
 
 
 def _same_entry() -> list[ColumnElement[bool]]:
@@ -145,13 +147,23 @@ def _same_entry() -> list[ColumnElement[bool]]:
     ]
 
 
-def _exit_reason() -> Any:
-    return (
-        sa.select(sa.func.coalesce(E.c.exit_reason, "left the SOP"))
-        .where(*_same_entry())
-        .correlate(tasks)
-        .scalar_subquery()
-    )
+def _reason_sql(reason: Reason | str | None) -> dict[str, Any]:
+    """The reason columns as SQL: a Reason's code and parameters, or the exit reason of the
+    task's own entry (FROM_ENTRY)."""
+    if reason == FROM_ENTRY:
+        of_entry = sa.select(E).where(*_same_entry()).correlate(tasks).subquery()
+        code = sa.func.coalesce(of_entry.c.exit_reason, ReasonCode.left_sop.value)
+        return {
+            "reason": sa.null(),
+            "reason_code": sa.select(code).scalar_subquery(),
+            "reason_params": sa.select(of_entry.c.exit_params).scalar_subquery(),
+        }
+    columns = reason_columns(reason)
+    return {
+        "reason": sa.null(),
+        "reason_code": sa.literal(columns["reason_code"], sa.String) if columns["reason_code"] else sa.null(),
+        "reason_params": sa.literal(columns["reason_params"], Json) if columns["reason_params"] else sa.null(),
+    }
 
 
 def _entered_at() -> Any:
@@ -165,22 +177,25 @@ def move(
     status: TaskStatus,
     *,
     now_us: int,
-    reason: Any = None,
+    reason: Reason | str | None = None,
     content: dict[str, Any] | None = None,
 ) -> None:
-    """Set-based status change of the tasks matching `where`, history first."""
-    reason_expr = reason if reason is not None else sa.null()
+    """Set-based status change of the tasks matching `where`, history first. `reason`: a
+    Reason, FROM_ENTRY, or None; a task made due keeps the reason it had (a cap's deferral)."""
+    kept = {name: tasks.c[name] for name in REASON_COLUMNS}
+    reason_sql = kept if status is TaskStatus.due else _reason_sql(reason)
     history = sa.select(
         tasks.c.id,
         sa.literal(now_us, sa.BigInteger),
         sa.literal(status.value, sa.String),
         sa.literal(PLANNER, sa.String),
-        reason_expr if status is not TaskStatus.due else tasks.c.reason,
+        *(reason_sql[name] for name in REASON_COLUMNS),
     ).where(*where)
-    conn.execute(sa.insert(task_changes).from_select(["task_id", "at", "status", "actor", "reason"], history))
+    columns = ["task_id", "at", "status", "actor", *REASON_COLUMNS]
+    conn.execute(sa.insert(task_changes).from_select(columns, history))
     values: dict[str, Any] = {"status": status.value, "updated_at": now_us}
     if status is not TaskStatus.due:
-        values["reason"] = reason_expr
+        values.update(reason_sql)
     if content is not None:
         values["content"] = content
     conn.execute(sa.update(tasks).where(*where).values(**values))

@@ -23,6 +23,7 @@ from siyu.core.conditions.nodes import TargetKind
 from siyu.core.entries import LEFT_AUDIENCE, REENTERED, EntryRecord, enter_by_event, entry_rule
 from siyu.core.model import MEMBER_JOINED, EventEntry, OnEvent, ReentryMode, Sop, SopKind
 from siyu.core.occurrences import one_off_instant
+from siyu.core.reasons import ReasonCode
 from siyu.core.staff import choose_executor
 from siyu.core.task_draft import Target, TaskDraft, draft_task
 from siyu.core.timeutil import US_PER_SECOND
@@ -95,7 +96,7 @@ def _enter_and_leave(conn: Connection, sop: Sop, audience: Audience, ctx: PlanCo
         conn.execute(
             sa.update(E)
             .where(*scoped, E.c.exited_at.is_(None), E.c.left_at.is_not(None))
-            .values(exited_at=now, exit_reason=LEFT_AUDIENCE)
+            .values(exited_at=now, exit_reason=LEFT_AUDIENCE.value)
         )
     # re-entry: close the entries a new one supersedes, then enter those allowed (core.entries.may_enter)
     reentry = rule.reentry
@@ -113,7 +114,7 @@ def _enter_and_leave(conn: Connection, sop: Sop, audience: Audience, ctx: PlanCo
         conn.execute(
             sa.update(E)
             .where(*scoped, E.c.exited_at.is_(None), supersede)
-            .values(exited_at=now, exit_reason=REENTERED, left_at=sa.func.coalesce(E.c.left_at, now))
+            .values(exited_at=now, exit_reason=REENTERED.value, left_at=sa.func.coalesce(E.c.left_at, now))
         )
     previous = sa.select(sa.func.max(E.c.entry_no)).where(*scoped, E.c.target_id == matching.c.id).scalar_subquery()
     open_entry = sa.exists().where(*scoped, E.c.target_id == matching.c.id, E.c.exited_at.is_(None))
@@ -168,9 +169,13 @@ def exit_matching(
     if only is not None:
         query = query.where(E.c.id.in_(only if isinstance(only, sa.Select) else list(only)))
     ids = [int(i) for i in conn.execute(query).scalars()]
-    reason = f"满足退出条件 (exit condition met): {describe(stored.definition.get('exit'))}"
+    exited = {
+        "exited_at": ctx.now_us,
+        "exit_reason": ReasonCode.exit_condition.value,
+        "exit_params": {"condition": describe(stored.definition.get("exit"))},
+    }
     for part in batches(ids):
-        conn.execute(sa.update(E).where(E.c.id.in_(part)).values(exited_at=ctx.now_us, exit_reason=reason))
+        conn.execute(sa.update(E).where(E.c.id.in_(part)).values(**exited))
     return len(ids)
 
 
@@ -335,7 +340,7 @@ def _enter_by_events(conn: Connection, stored: StoredSop, rows: Sequence[Any], c
             conn.execute(
                 sa.update(E)
                 .where(*scoped, E.c.target_id == event.customer_id, E.c.entry_no == last.number)
-                .values(exited_at=ctx.now_us, exit_reason=REENTERED, left_at=ctx.now_us)
+                .values(exited_at=ctx.now_us, exit_reason=REENTERED.value, left_at=ctx.now_us)
             )
         holdout = sop.holdout_percent > 0 and in_holdout(sop.id, external[event.customer_id], sop.holdout_percent)
         conn.execute(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
+from siyu.core.language import DEFAULT_LOCALE
 from siyu.planner.context import PlanContext
 from siyu.planner.loaded_sops import SopBook
 from siyu.planner.tick import run_tick, steps_of
@@ -63,6 +64,7 @@ def simulate(
     on_tick: Callable[[int, int], None] | None = None,
     prepare: Callable[[Connection], str] | None = None,
     alone: bool = False,
+    locale: str = DEFAULT_LOCALE,
 ) -> list[dict[str, Any]]:
     """Tasks due in [start, end] that ticks from `start` every `step` would make or change,
     as `siyu tasks list` shows them (status as at the end). `sop_id` limits the timeline to one
@@ -108,7 +110,7 @@ def simulate(
             if sop_id is not None:
                 query = query.where(tasks.c.sop_id == sop_id)
             zone = brand_settings.load(conn).zone
-            rows = [as_dict(row, zone) for row in conn.execute(query.order_by(tasks.c.due_at, tasks.c.id))]
+            rows = [as_dict(row, zone, locale) for row in conn.execute(query.order_by(tasks.c.due_at, tasks.c.id))]
         finally:
             outer.rollback()
     return rows

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import CUSTOMER_FACING, OnEvent, Sop, Step
 from siyu.core.occurrences import is_one_off, is_recurring, one_off_instant, recurring_instants
+from siyu.core.reasons import Reason, ReasonCode
 from siyu.core.staff import choose_executor
 from siyu.core.task_draft import Target
 from siyu.core.tasks import PLANNER, TaskStatus
@@ -101,7 +102,7 @@ def sync_version(conn: Connection, stored: StoredSop, ctx: PlanContext, *, batch
         TaskStatus.cancelled,
         actor=PLANNER,
         now_us=ctx.now_us,
-        reason=f"SOP 已更新到版本 {stored.version}，该步骤已改变 (replaced by version {stored.version})",
+        reason=Reason.of(ReasonCode.version_replaced, version=stored.version),
     )
     if carried:
         conn.execute(
@@ -171,9 +172,8 @@ def cancel_disabled(conn: Connection, ctx: PlanContext, *, batch: int) -> bool:
             .limit(batch)
         ).scalars()
     ]
-    change(
-        conn, ids, TaskStatus.cancelled, actor=PLANNER, now_us=ctx.now_us, reason="SOP 已停用 (the SOP was disabled)"
-    )
+    reason = Reason.of(ReasonCode.sop_disabled)
+    change(conn, ids, TaskStatus.cancelled, actor=PLANNER, now_us=ctx.now_us, reason=reason)
     conn.execute(
         sa.update(sop_state_table)
         .where(sop_state_table.c.sop_id.in_(disabled), sop_state_table.c.recurring_until.is_not(None))
@@ -201,6 +201,6 @@ def expire_due(conn: Connection, ctx: PlanContext, *, batch: int) -> bool:
         actor=PLANNER,
         now_us=ctx.now_us,
         only_from=(TaskStatus.due,),
-        reason="超过 late_after 未完成 (not done within late_after)",
+        reason=Reason.of(ReasonCode.not_done_in_time),
     )
     return len(ids) == batch

@@ -6,6 +6,7 @@ restart after a crash — never makes a second task."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from siyu.core.task_draft import TaskDraft
 from siyu.store.batch_sql import BatchInsert
 from siyu.store.sql import insert_ignoring
-from siyu.store.tables import tasks
+from siyu.store.tables import Json, tasks
 
 OCCURRENCE = ("sop_id", "step_id", "target_type", "target_id", "entry_no", "scheduled_at")
 # in the table's column order (BatchInsert compiles them positionally); TaskDraft's fields
@@ -38,6 +39,8 @@ COLUMNS = (
     "executor_id",
     "variant",
     "event_id",
+    "reason_code",
+    "reason_params",
     "reason",
     "created_at",
     "updated_at",
@@ -64,7 +67,10 @@ def task_row(draft: TaskDraft) -> tuple[Any, ...]:
         draft.executor_id,
         draft.variant,
         draft.event_id,
-        draft.reason,
+        None if draft.reason is None else draft.reason.code.value,
+        # as JSON text: the batch insert hands rows to the driver as they are
+        None if draft.reason is None or not draft.reason.params else json.dumps(draft.reason.parameters),
+        None,
         draft.created_at,
         draft.updated_at,
     )
@@ -88,6 +94,7 @@ _LITERAL_TYPES: dict[str, Any] = {
     "executor_id": sa.Integer,
     "variant": sa.String,
     "event_id": sa.BigInteger,
+    "reason_code": sa.String,
     "reason": sa.Text,
     "created_at": sa.BigInteger,
     "updated_at": sa.BigInteger,
@@ -98,9 +105,17 @@ def draft_select_list(template: TaskDraft, per_target: Mapping[str, ColumnElemen
     """The SELECT list, in COLUMNS order, that inserts `template` for many targets at once: the
     columns named in `per_target` come from the query, the others are the template's values."""
     return [
-        per_target[column] if column in per_target else sa.literal(value, _LITERAL_TYPES[column])
+        per_target[column] if column in per_target else _literal(column, value)
         for column, value in zip(COLUMNS, task_row(template), strict=True)
     ]
+
+
+def _literal(column: str, value: Any) -> ColumnElement[Any]:
+    if value is None:
+        return sa.null()
+    if column == "reason_params":
+        return sa.literal(json.loads(value), Json)
+    return sa.literal(value, _LITERAL_TYPES[column])
 
 
 def insert_rows(conn: Connection, drafts: Sequence[TaskDraft]) -> int:

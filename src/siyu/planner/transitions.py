@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from siyu.core.reasons import Reason, ReasonCode, reason_columns, stored_reason
 from siyu.core.tasks import TaskStatus
 from siyu.store.tables import sop_entries, task_changes, tasks
 
@@ -21,12 +22,13 @@ def change(
     *,
     actor: str,
     now_us: int,
-    reason: str | None = None,
+    reason: Reason | str | None = None,
     only_from: Sequence[TaskStatus] = (TaskStatus.pending,),
     values: Mapping[str, Any] | None = None,
 ) -> list[int]:
     """Move these tasks to `status` if they are still in one of `only_from`; returns the ids moved."""
     moved: list[int] = []
+    stored_reason = reason_columns(reason)
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
         still = [
@@ -40,12 +42,12 @@ def change(
         conn.execute(
             sa.update(tasks)
             .where(tasks.c.id.in_(still))
-            .values(status=status.value, reason=reason, updated_at=now_us, **dict(values or {}))
+            .values(status=status.value, updated_at=now_us, **stored_reason, **dict(values or {}))
         )
         conn.execute(
             sa.insert(task_changes),
             [
-                {"task_id": task_id, "at": now_us, "status": status.value, "actor": actor, "reason": reason}
+                {"task_id": task_id, "at": now_us, "status": status.value, "actor": actor, **stored_reason}
                 for task_id in still
             ],
         )
@@ -57,7 +59,7 @@ def cancel_for_closed_entries(conn: Connection, sop_id: str, *, actor: str, now_
     """Cancel the pending tasks of entries that have closed, with the entry's exit reason."""
     e = sop_entries
     query = (
-        sa.select(tasks.c.id, e.c.exit_reason)
+        sa.select(tasks.c.id, e.c.exit_reason, e.c.exit_params)
         .join(
             e,
             sa.and_(
@@ -69,13 +71,18 @@ def cancel_for_closed_entries(conn: Connection, sop_id: str, *, actor: str, now_
         )
         .where(tasks.c.sop_id == sop_id, tasks.c.status == TaskStatus.pending.value, e.c.exited_at.is_not(None))
     )
-    by_reason: dict[str, list[int]] = {}
+    by_reason: dict[Reason, list[int]] = {}
     for row in conn.execute(query):
-        by_reason.setdefault(row.exit_reason or "left the SOP", []).append(int(row.id))
+        by_reason.setdefault(exit_reason(row.exit_reason, row.exit_params), []).append(int(row.id))
     count = 0
     for reason, ids in by_reason.items():
         count += len(change(conn, ids, TaskStatus.cancelled, actor=actor, now_us=now_us, reason=reason))
     return count
+
+
+def exit_reason(code: str | None, params: Mapping[str, Any] | None) -> Reason:
+    """The reason a closed entry gives its cancelled tasks."""
+    return stored_reason(code, params) or Reason.of(ReasonCode.left_sop)
 
 
 def mark_due(conn: Connection, rendered: Sequence[tuple[int, dict[str, Any]]], *, actor: str, now_us: int) -> None:
@@ -91,7 +98,7 @@ def mark_due(conn: Connection, rendered: Sequence[tuple[int, dict[str, Any]]], *
     conn.execute(
         sa.insert(task_changes),
         [
-            {"task_id": task_id, "at": now_us, "status": TaskStatus.due.value, "actor": actor, "reason": None}
+            {"task_id": task_id, "at": now_us, "status": TaskStatus.due.value, "actor": actor, **reason_columns(None)}
             for task_id, _ in rendered
         ],
     )

@@ -263,7 +263,8 @@ sop_entries = sa.Table(
     # the audience stopped holding at this planning `now` (re-entry `always` waits for it)
     sa.Column("left_at", Instant, nullable=True),
     sa.Column("exited_at", Instant, nullable=True),
-    sa.Column("exit_reason", sa.Text, nullable=True),
+    sa.Column("exit_reason", sa.Text, nullable=True),  # a core.reasons.ReasonCode
+    sa.Column("exit_params", Json, nullable=True),
     sa.UniqueConstraint("sop_id", "target_type", "target_id", "entry_no", name="uq_sop_entries_occurrence"),
     sa.Index("ix_sop_entries_target", "target_type", "target_id"),
     # at most one open entry per SOP and target
@@ -308,7 +309,11 @@ tasks = sa.Table(
     sa.Column("variant", sa.String(100), nullable=True),
     sa.Column("event_id", sa.BigInteger, nullable=True),  # the event an `on:` step answers
     sa.Column("content", Json, nullable=True),  # rendered when the task becomes due
-    sa.Column("reason", sa.Text, nullable=True),  # why it was deferred, skipped, cancelled…
+    # why it was deferred, skipped, cancelled…: a core.reasons code with its parameters, or the
+    # text a person gave (a skip) or a channel answered (a failure)
+    sa.Column("reason_code", sa.String(40), nullable=True),
+    sa.Column("reason_params", Json, nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
     sa.Column("created_at", Instant, nullable=False),
     sa.Column("updated_at", Instant, nullable=False),
     sa.UniqueConstraint(
@@ -334,6 +339,8 @@ task_changes = sa.Table(
     sa.Column("at", Instant, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("actor", sa.String(200), nullable=False),  # "planner", "cli", "staff:E001"…
+    sa.Column("reason_code", sa.String(40), nullable=True),
+    sa.Column("reason_params", Json, nullable=True),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Index("ix_task_changes_task", "task_id", "at"),
 )

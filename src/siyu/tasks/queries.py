@@ -13,6 +13,8 @@ from sqlalchemy.engine import Connection
 
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.core.language import DEFAULT_LOCALE
+from siyu.core.reasons import render_reason
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.store.tables import chat_groups, customers, staff, task_changes, tasks
@@ -23,12 +25,14 @@ MAX_LIMIT = 10_000
 @dataclass(frozen=True)
 class TaskFilter:
     staff: str | None = None  # executor's external id
+    executor_id: int | None = None  # only this staff member's tasks (a staff user's own)
     status: TaskStatus | None = None
     sop: str | None = None
     due_before_us: int | None = None
     due_from_us: int | None = None
     limit: int = 1000
     offset: int = 0
+    locale: str = DEFAULT_LOCALE  # the language reasons are shown in
 
 
 def _target_external() -> Any:
@@ -52,7 +56,7 @@ def _query() -> sa.Select[Any]:
     )
 
 
-def as_dict(row: Any, zone: ZoneInfo) -> dict[str, Any]:
+def as_dict(row: Any, zone: ZoneInfo, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
     return {
         "id": row.id,
         "sop": row.sop_id,
@@ -67,7 +71,7 @@ def as_dict(row: Any, zone: ZoneInfo) -> dict[str, Any]:
         "channel": row.channel,
         "mode": row.mode,
         "content": row.content,
-        "reason": row.reason,
+        "reason": reason_text(row, locale),
         "scheduled_at": from_us(row.scheduled_at, zone).isoformat(),
         "entry": row.entry_no,
     }
@@ -83,6 +87,8 @@ def list_tasks(conn: Connection, where: TaskFilter) -> list[dict[str, Any]]:
         if staff_id is None:
             raise NotFoundError(f"no staff member {where.staff}")
         query = query.where(tasks.c.executor_id == staff_id)
+    if where.executor_id is not None:
+        query = query.where(tasks.c.executor_id == where.executor_id)
     if where.status is not None:
         query = query.where(tasks.c.status == where.status.value)
     if where.sop is not None:
@@ -92,22 +98,36 @@ def list_tasks(conn: Connection, where: TaskFilter) -> list[dict[str, Any]]:
     if where.due_from_us is not None:
         query = query.where(tasks.c.due_at >= where.due_from_us)
     query = query.order_by(tasks.c.due_at, tasks.c.id).limit(where.limit).offset(where.offset)
-    return [as_dict(row, zone) for row in conn.execute(query)]
+    return [as_dict(row, zone, where.locale) for row in conn.execute(query)]
 
 
-def get_task(conn: Connection, task_id: int) -> dict[str, Any]:
-    row = conn.execute(_query().where(tasks.c.id == task_id)).first()
+def get_task(
+    conn: Connection, task_id: int, locale: str = DEFAULT_LOCALE, *, executor_id: int | None = None
+) -> dict[str, Any]:
+    """One task; with `executor_id`, only if that staff member carries it out (a staff user
+    sees their own tasks only: another's is "not found", not "forbidden")."""
+    query = _query().where(tasks.c.id == task_id)
+    if executor_id is not None:
+        query = query.where(tasks.c.executor_id == executor_id)
+    row = conn.execute(query).first()
     if row is None:
         raise NotFoundError(f"no task {task_id}")
-    return as_dict(row, brand_settings.load(conn).zone)
+    return as_dict(row, brand_settings.load(conn).zone, locale)
 
 
-def history(conn: Connection, task_id: int) -> list[dict[str, Any]]:
+def history(conn: Connection, task_id: int, locale: str = DEFAULT_LOCALE) -> list[dict[str, Any]]:
     zone = brand_settings.load(conn).zone
     rows = conn.execute(sa.select(task_changes).where(task_changes.c.task_id == task_id).order_by(task_changes.c.id))
     return [
-        {"at": from_us(r.at, zone).isoformat(), "status": r.status, "actor": r.actor, "reason": r.reason} for r in rows
+        {"at": from_us(r.at, zone).isoformat(), "status": r.status, "actor": r.actor, "reason": reason_text(r, locale)}
+        for r in rows
     ]
+
+
+def reason_text(row: Any, locale: str) -> str | None:
+    """A task's or a change's reason in the reader's language: siyu's code rendered with its
+    parameters, or the words a person or a channel gave."""
+    return render_reason(row.reason_code, row.reason_params, row.reason, locale)
 
 
 def counts_by_step(conn: Connection, *, due_from_us: int, due_before_us: int) -> list[tuple[str, str, str, int]]:

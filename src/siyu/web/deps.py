@@ -20,6 +20,7 @@ from siyu.accounts import users as accounts
 from siyu.accounts.users import Role, User
 from siyu.core.errors import AuthError, ForbiddenError
 from siyu.core.timeutil import to_us
+from siyu.web.i18n import locale_of
 
 SESSION_COOKIE = "siyu_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -194,3 +195,12 @@ AnyUser = Annotated[Caller, Depends(caller)]
 StandaloneOperator = Annotated[Caller, Depends(standalone_operator)]
 Operator = Annotated[Caller, Depends(require(Role.admin, Role.operator))]
 Admin = Annotated[Caller, Depends(require(Role.admin))]
+
+
+def reader_locale(request: Request, who: AnyUser) -> str:
+    """The language the caller reads: the console's language switch, their own setting, then
+    the browser's Accept-Language."""
+    return locale_of(request, who.user.locale)
+
+
+ReaderLocale = Annotated[str, Depends(reader_locale)]

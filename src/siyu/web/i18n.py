@@ -12,8 +12,8 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-LOCALES = ("zh-CN", "en")
-DEFAULT_LOCALE = "zh-CN"
+from siyu.core.language import DEFAULT_LOCALE, LOCALES
+
 LOCALE_COOKIE = "siyu_lang"
 CATALOG_DIR = Path(__file__).with_name("i18n")
 

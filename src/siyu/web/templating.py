@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from siyu.core.reasons import render_reason
 from siyu.core.timeutil import from_us
 from siyu.web.i18n import locale_of, translate
 
@@ -47,6 +48,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     values["locale"] = locale
     values["csrf_token"] = caller.csrf_token if caller is not None else ""
     values["t"] = lambda key, **kw: translate(locale, key, **kw)
+    # a stored reason (code, parameters, or a person's words) in the reader's language
+    values["why"] = lambda code, params=None, text=None: render_reason(code, params, text, locale) or ""
     values["path"] = request.url.path
     # where the language switch comes back to, search and filters included
     values["here"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -23,7 +23,7 @@ def test_without_channels_auto_tasks_become_reminders_and_nothing_is_queued(engi
         if task["step"] == "hello":
             stored = task_of(engine, task["id"])
             assert stored.mode == "remind"
-            assert "no enabled adapter can send private" in stored.reason
+            assert (stored.reason_code, stored.reason_params) == ("no_adapter", {"channel": "private"})
 
 
 def test_with_a_webhook_each_due_task_gets_one_delivery(engine: Engine, tmp_path: Path) -> None:
@@ -50,4 +50,4 @@ def test_an_override_naming_a_disabled_adapter_reminds_with_that_reason(engine: 
     assert [(r.purpose, r.adapter) for r in made] == [("remind", "webhook"), ("remind", "webhook")]
     hello = task_of(engine, min(r.task_id for r in made))
     assert hello.mode == "remind"
-    assert "adapter wecom is not enabled" in hello.reason
+    assert (hello.reason_code, hello.reason_params) == ("adapter_disabled", {"adapter": "wecom"})

@@ -75,5 +75,5 @@ def test_the_monthly_allowance_turns_further_sends_into_reminders(engine: Engine
         assert [r.purpose for r in rows(engine)] == ["remind", "remind"]
         hello = task_of(engine, rows(engine)[0].task_id)
         assert hello.mode == "remind"
-        assert "mass sends" in hello.reason
+        assert (hello.reason_code, hello.reason_params) == ("mass_send_allowance", {"limit": 0})
         assert fake.mass_sends() == []

@@ -16,8 +16,9 @@ from sqlalchemy.engine import Engine
 from siyu.core.assign import in_holdout
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.entries import EntryRecord, check_audience, check_exit, entry_rule
+from siyu.core.reasons import ReasonCode
 from siyu.planner.context import PlanContext
-from siyu.planner.entries import describe, refresh_audience
+from siyu.planner.entries import refresh_audience
 from siyu.sops import repo as sop_service
 from siyu.store.tables import chat_groups, customer_tags, customers, group_tags, sop_entries, sop_state, staff
 from tests.support.dataset import clear
@@ -153,7 +154,7 @@ def _decided(engine: Engine, case: Case) -> dict[int, tuple[EntryRecord, ...]]:
     with engine.connect() as conn:
         stored = sop_service.latest(conn, "agree")
     sop = stored.sop
-    reason = f"满足退出条件 (exit condition met): {describe(stored.definition.get('exit'))}"
+    reason = ReasonCode.exit_condition.value
     decided: dict[int, tuple[EntryRecord, ...]] = {}
     for index, target in enumerate(case.population, start=1):
         held_out = sop.holdout_percent > 0 and in_holdout(sop.id, f"t{index}", sop.holdout_percent)

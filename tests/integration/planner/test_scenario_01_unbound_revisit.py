@@ -113,7 +113,7 @@ def test_binding_the_account_exits_and_cancels_pending_tasks(engine: Engine, tmp
         ("day7-invite", "c2", "s2", "2026-11-08 10:30", "expired", ""),
     ]
     (cancelled,) = [r for r in task_rows(engine, sop=SOP) if r["target"] == "c2" and r["status"] == "cancelled"]
-    assert cancelled["reason"].startswith("满足退出条件 (exit condition met)")
+    assert cancelled["reason"].startswith("满足退出条件：")
     assert "account_bound" in cancelled["reason"]
 
     # nothing more for c2, ever: no daily nudge from day 31 and no re-entry

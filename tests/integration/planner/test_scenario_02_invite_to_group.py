@@ -102,7 +102,7 @@ def test_joining_a_group_exits_and_cancels_the_pending_invitation(engine: Engine
         ("invite", "c2", "s2", "2026-11-02 19:30", "cancelled", ""),
     ]
     (cancelled,) = task_rows(engine, sop=SOP, status=TaskStatus.cancelled)
-    assert cancelled["reason"].startswith("满足退出条件 (exit condition met)")
+    assert cancelled["reason"].startswith("满足退出条件：")
 
     # inside a group, c2 never enters again; c1, still outside, is invited again on 11-09
     run(engine, "2026-11-02 19:30", *daily("2026-11-03", "2026-11-10", "10:00", "19:30"), "2026-11-10 20:00")

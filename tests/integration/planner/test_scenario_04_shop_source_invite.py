@@ -120,7 +120,7 @@ def test_night_entries_of_three_sops_meet_at_eight_and_the_cap_defers_the_third(
     assert reasons == {
         ("invite-to-group", "invite"): None,
         (SOP, "invite"): None,
-        ("unbound-revisit", "day7-invite"): "每日上限 2 已满，顺延 1 天 (daily cap 2 reached; deferred 1 day)",
+        ("unbound-revisit", "day7-invite"): "每日上限 2 已满，顺延 1 天",
         ("unbound-revisit", "day30-invite"): None,
     }
 

@@ -29,7 +29,7 @@ REVISIT = "after-sales-revisit"
 WELFARE = "welfare-pack-price-diff"
 HIGH = "high-spender-survey"
 FILE = SCENARIOS / "08-after-sales.yaml"
-DAILY_CAP = "每日上限 2 已满，顺延 1 天 (daily cap 2 reached; deferred 1 day)"
+DAILY_CAP = "每日上限 2 已满，顺延 1 天"
 SURVEY_LINK = {"link": {"title": "满意度问卷", "url": "https://example.com/survey"}}
 
 

@@ -108,7 +108,7 @@ def test_buying_cream_again_exits_and_cancels_the_pending_reminder(engine: Engin
     run(engine, "2026-10-30 13:00", "2026-10-30 21:00")
     assert summary(engine, sop=SOP) == [("remind", "c30", "s1", "2026-10-30 20:30", "cancelled", "")]
     [task] = task_rows(engine, sop=SOP)
-    assert task["reason"].startswith("满足退出条件 (exit condition met)")
+    assert task["reason"].startswith("满足退出条件：")
 
 
 def test_the_customer_enters_again_when_the_next_cycle_is_due(engine: Engine, tmp_path: Path) -> None:
@@ -144,4 +144,4 @@ def test_a_purchase_since_the_last_audience_check_cancels_the_reminder_as_it_fir
     run(engine, "2026-10-30 20:35")  # same clock hour: no audience check, the exit is checked on firing
     assert summary(engine, sop=SOP) == [("remind", "c30", "s1", "2026-10-30 20:30", "cancelled", "")]
     [task] = task_rows(engine, sop=SOP)
-    assert task["reason"].startswith("满足退出条件 (exit condition met)")
+    assert task["reason"].startswith("满足退出条件：")

@@ -105,7 +105,7 @@ def test_the_group_invite_is_skipped_for_a_contact_who_joined_a_group_meanwhile(
         ("survey", "n1", "s1", "2026-11-20 10:10", "expired", ""),
         ("survey", "n2", "s1", "2026-11-20 10:10", "expired", ""),
     ]
-    assert tasks_of(engine, "n1")["group-invite"]["reason"] == '执行条件不满足 (when is false): {"in_group": false}'
+    assert tasks_of(engine, "n1")["group-invite"]["reason"] == '执行条件不满足：{"in_group": false}'
     assert tasks_of(engine, "n2")["group-invite"]["content"] == {
         "items": [{"text": "进群可以领取新人优惠券哦，扫码即可～"}, {"image": "assets/group-qr.png"}]
     }
@@ -127,7 +127,7 @@ def test_a_contact_added_late_at_night_is_greeted_at_eight_and_the_cap_moves_the
     ]
     invite = tasks_of(engine, "n1")["group-invite"]
     assert invite["scheduled_at"] == "2026-11-21T20:00:00+08:00"
-    assert invite["reason"] == "每日上限 2 已满，顺延 1 天 (daily cap 2 reached; deferred 1 day)"
+    assert invite["reason"] == "每日上限 2 已满，顺延 1 天"
 
 
 def test_a_contact_is_onboarded_once_even_if_added_again(engine: Engine, tmp_path: Path) -> None:

@@ -161,4 +161,4 @@ def test_a_group_that_loses_the_tag_leaves_and_its_pending_work_is_cancelled(eng
         ("tue-coupon-notice", "g2", "s2", "2026-10-13 15:00", "cancelled", ""),
     ]
     cancelled = [r["reason"] for r in task_rows(engine, sop=SOP) if r["status"] == "cancelled"]
-    assert cancelled == ["离开人群 (left the audience)"] * 2
+    assert cancelled == ["离开人群"] * 2

@@ -155,7 +155,7 @@ def test_day0_group_steps_go_to_the_group_owner_and_the_groups_own_assistant(eng
         ("d1-warmup", "g3", "s1", "2026-12-07 13:30", "due", ""),
     ]
     [nobody] = [r for r in rows(engine, "d1-after-class") if r["target"] == "g3"]
-    assert nobody["reason"] == "没有执行人 (nobody can carry it out)"
+    assert nobody["reason"] == "没有执行人"
     warmup = rows(engine, "d1-warmup")[0]
     assert (warmup["target_type"], warmup["channel"], warmup["mode"]) == ("group", "group", "remind")
 
@@ -172,5 +172,5 @@ def test_the_day3_follow_up_skips_customers_who_ordered_in_the_last_7_days(engin
         ("li", "s2", "skipped"),  # ordered on 12-05
         ("wang", "s1", "due"),  # ordered on 12-01: 9 days before
     ]
-    assert str(follow[1]["reason"]).startswith("执行条件不满足 (when is false): ")
+    assert str(follow[1]["reason"]).startswith("执行条件不满足：")
     assert (follow[0]["channel"], follow[0]["mode"]) == ("private", "remind")

@@ -98,4 +98,4 @@ def test_a_staff_member_who_loses_the_role_stops_getting_posts(engine: Engine, t
         ("morning-post", "newbie", "newbie", "2026-11-23 08:30", "pending", ""),
     ]
     cancelled = [r["reason"] for r in task_rows(engine, sop=SOP) if r["status"] == "cancelled"]
-    assert cancelled == ["离开人群 (left the audience)"] * 2
+    assert cancelled == ["离开人群"] * 2

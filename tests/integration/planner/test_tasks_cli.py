@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyu.store.tables import tasks
 from tests.integration.planner.rules.support import MONDAY, apply_text, run, switch
 from tests.support.brand import Brand
 from tests.support.cli import Siyu
@@ -200,3 +202,20 @@ def test_show_accepts_now_like_every_other_tasks_command(siyu: Siyu) -> None:
         assert result.exit_code == 0, result.output
         task = json.loads(result.stdout)
         assert (task["id"], task["overdue"]) == (hello, overdue)
+
+
+@pytest.mark.usefixtures("planned")
+def test_reasons_read_in_the_language_of_siyu_locale(
+    siyu: Siyu, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hello = task_id(siyu, "cli-care", "hello", "c1")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(tasks)
+            .where(tasks.c.id == hello)
+            .values(reason_code="when_false", reason_params={"condition": '{"in_group": false}'})
+        )
+    assert shown(siyu, hello)["reason"] == '执行条件不满足：{"in_group": false}'
+    monkeypatch.setenv("SIYU_LOCALE", "en")
+    assert shown(siyu, hello)["reason"] == 'when is false: {"in_group": false}'
+    assert next(r for r in listed(siyu) if r["id"] == hello)["reason"] == 'when is false: {"in_group": false}'

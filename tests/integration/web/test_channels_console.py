@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 
 from siyu.channels.delivery_settings import ROUTE_KEYS
 from siyu.channels.registry import SETTINGS_MODELS
+from siyu.core.language import LOCALES
 from siyu.store.tables import channels
 from siyu.web.console.channels import specs_of
-from siyu.web.i18n import LOCALES, catalog
+from siyu.web.i18n import catalog
 from tests.support.web import Web
 
 CONTACT_SECRET = "contact-secret-Zq81xVw"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from siyu.core.brand import BrandSettings, Caps
 from siyu.core.caps import MAX_DEFERRAL_DAYS, CapItem, Placement, place
+from siyu.core.reasons import Reason, ReasonCode
 from siyu.core.timeutil import US_PER_DAY, local_day, to_us
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -46,9 +47,7 @@ def test_the_higher_priority_sop_keeps_its_slot() -> None:
     ]
     placed = by_key(place(items, Caps(2, 5), BRAND))
     assert placed[1].due_us == sh(2026, 6, 1, 10) and placed[2].due_us == sh(2026, 6, 1, 11)
-    assert placed[3] == Placement(
-        3, sh(2026, 6, 2, 12), 1, "每日上限 2 已满，顺延 1 天 (daily cap 2 reached; deferred 1 day)"
-    )
+    assert placed[3] == Placement(3, sh(2026, 6, 2, 12), 1, Reason.of(ReasonCode.daily_cap_deferred, limit=2, days=1))
 
 
 def test_ties_go_to_the_earlier_planned_task_whatever_the_input_order() -> None:
@@ -69,16 +68,14 @@ def test_the_week_cap_counts_monday_to_sunday() -> None:
         CapItem(5, sh(2026, 6, 6, 15), 0, 5),
     ]
     placed = by_key(place(items, Caps(per_day=2, per_week=3), BRAND))
-    assert placed[5] == Placement(
-        5, sh(2026, 6, 8, 15), 2, "每周上限 3 已满，顺延 2 天 (weekly cap 3 reached; deferred 2 days)"
-    )
+    assert placed[5] == Placement(5, sh(2026, 6, 8, 15), 2, Reason.of(ReasonCode.weekly_cap_deferred, limit=3, days=2))
 
 
 def test_fixed_tasks_count_even_over_the_cap_and_are_not_returned() -> None:
     items = [fixed(1, sh(2026, 6, 1, 9)), fixed(2, sh(2026, 6, 1, 10)), fixed(3, sh(2026, 6, 1, 11))]
     items.append(CapItem(4, sh(2026, 6, 1, 8), priority=100, order=0))
     assert place(items, Caps(2, 5), BRAND) == [
-        Placement(4, sh(2026, 6, 2, 8), 1, "每日上限 2 已满，顺延 1 天 (daily cap 2 reached; deferred 1 day)")
+        Placement(4, sh(2026, 6, 2, 8), 1, Reason.of(ReasonCode.daily_cap_deferred, limit=2, days=1))
     ]
 
 
@@ -86,9 +83,7 @@ def test_quiet_hours_apply_after_the_deferral() -> None:
     items = [fixed(1, sh(2026, 6, 1, 9)), CapItem(2, sh(2026, 6, 1, 23), 0, 2)]
     placed = place(items, Caps(1, 5), BRAND)
     # 2 June 23:00 is quiet: 3 June 08:00, which counts on 3 June
-    assert placed == [
-        Placement(2, sh(2026, 6, 3, 8), 2, "每日上限 1 已满，顺延 2 天 (daily cap 1 reached; deferred 2 days)")
-    ]
+    assert placed == [Placement(2, sh(2026, 6, 3, 8), 2, Reason.of(ReasonCode.daily_cap_deferred, limit=1, days=2))]
 
 
 def test_a_workdays_only_task_moves_to_a_workday_and_counts_where_it_lands() -> None:
@@ -105,7 +100,7 @@ def test_a_workdays_only_task_moves_to_a_workday_and_counts_where_it_lands() -> 
 def test_a_cap_of_zero_plans_nothing() -> None:
     items = [CapItem(1, sh(2026, 6, 1, 10), 0, 1)]
     assert place(items, Caps(0, 5), BRAND) == [
-        Placement(1, None, 0, "每日上限 0 已满，不安排 (daily cap 0 reached; not planned)")
+        Placement(1, None, 0, Reason.of(ReasonCode.daily_cap_not_planned, limit=0))
     ]
     assert place(items, Caps(2, 0), BRAND)[0].due_us is None
 
@@ -118,9 +113,7 @@ def test_deferral_stops_after_max_days() -> None:
     assert last_chance[0].deferred_days == MAX_DEFERRAL_DAYS
     busy.append(fixed(999, wanted + MAX_DEFERRAL_DAYS * US_PER_DAY))
     none = place([*busy, CapItem(1, wanted, 0, 1)], Caps(1, 7), BRAND)
-    assert none == [
-        Placement(1, None, 0, "每日上限 1 已满，60 天内无空位 (daily cap 1 reached; no room within 60 days)")
-    ]
+    assert none == [Placement(1, None, 0, Reason.of(ReasonCode.daily_cap_no_room, limit=1, days=60))]
 
 
 @st.composite

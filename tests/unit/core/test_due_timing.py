@@ -6,6 +6,7 @@ from datetime import date, time
 
 from siyu.core.brand import BrandSettings, QuietHours
 from siyu.core.model import Channel, NextAt
+from siyu.core.reasons import ReasonCode
 from siyu.core.timing import Timing, due_timing
 from tests.unit.core.plan_samples import make_step, sh
 
@@ -35,5 +36,6 @@ def test_a_year_the_calendar_does_not_know_fails_with_the_reason_and_keeps_the_i
     brand = BrandSettings(workday_overrides={date(2026, 10, 1): True})
     found = due_timing(make_step(NIGHT, workdays_only=True), sh(2099, 3, 2, 10), brand)
     assert found.wanted_us == sh(2099, 3, 2, 10)
-    assert found.failure is not None and found.failure.startswith("工作日日历缺失 (workday calendar): ")
-    assert "2099" in found.failure
+    assert found.failure is not None and found.failure.code is ReasonCode.workday_calendar_missing
+    assert found.failure.parameters["date"] == "2099-03-02"
+    assert "2099" in found.failure.text("zh-CN") and "2099" in found.failure.text("en")

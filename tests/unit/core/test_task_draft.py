@@ -9,6 +9,7 @@ from siyu.core.assign import pick_variant
 from siyu.core.brand import BrandSettings
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import Channel, Mode, NextAt, Variant
+from siyu.core.reasons import ReasonCode
 from siyu.core.task_draft import Target, TaskDraft, draft_task
 from siyu.core.tasks import TaskStatus
 from tests.unit.core.plan_samples import make_sop, make_step, sh
@@ -95,7 +96,7 @@ def test_an_occurrence_that_cannot_be_timed_is_failed_with_the_reason_and_not_ca
     assert found.status is TaskStatus.failed
     assert not found.cap_pending
     assert found.due_at == found.wanted_at == sh(2099, 3, 2, 10)
-    assert found.reason is not None and found.reason.startswith("工作日日历缺失")
+    assert found.reason is not None and found.reason.code is ReasonCode.workday_calendar_missing
 
 
 def test_the_variant_is_drawn_per_target() -> None:

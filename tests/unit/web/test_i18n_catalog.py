@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from siyu.web.i18n import CATALOG_DIR, LOCALES, catalog, translate
+from siyu.core.language import LOCALES
+from siyu.web.i18n import CATALOG_DIR, catalog, translate
 from siyu.web.templating import TEMPLATES
 
 WEB = TEMPLATES.parent
@@ -44,9 +45,7 @@ def test_every_key_used_by_the_console_exists() -> None:
 def test_placeholders_agree_between_locales() -> None:
     field = re.compile(r"\{(\w+)\}")
     differing = [
-        key
-        for key, texts in catalog().items()
-        if len({frozenset(field.findall(text)) for text in texts.values()}) > 1
+        key for key, texts in catalog().items() if len({frozenset(field.findall(text)) for text in texts.values()}) > 1
     ]
     assert differing == []
 

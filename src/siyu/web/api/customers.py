@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from siyu.brand import settings as brand_settings
 from siyu.directory import customers as customer_service
 from siyu.web.api.tasks import TaskOut
-from siyu.web.deps import AnyUser, Db
+from siyu.web.deps import AnyUser, Db, ReaderLocale
 from siyu.web.paging import PagingQuery, page
 from siyu.web.scope import limited_to
 
@@ -73,7 +73,7 @@ class EntryOut(BaseModel):
     version: int = Field(description="The SOP version the customer entered under")
     entered_at: str
     exited_at: str | None
-    exit_reason: str | None
+    exit_reason: str | None = Field(description="Why the entry ended, in the reader's language")
     holdout: bool = Field(description="In the SOP's control group: counted, but gets no tasks")
     active: bool
 
@@ -140,8 +140,8 @@ def list_customers(
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerDetail, summary="One customer, everything about them")
-def get_customer(customer_id: CustomerId, conn: Db, who: AnyUser) -> dict[str, Any]:
-    return customer_service.detail(conn, customer_id, staff_id=limited_to(who), first=FIRST_ROWS)
+def get_customer(customer_id: CustomerId, conn: Db, who: AnyUser, locale: ReaderLocale) -> dict[str, Any]:
+    return customer_service.detail(conn, customer_id, staff_id=limited_to(who), first=FIRST_ROWS, locale=locale)
 
 
 @router.get("/customers/{customer_id}/events", response_model=EventPage, summary="A customer's events, newest first")
@@ -156,21 +156,27 @@ def customer_events(customer_id: CustomerId, conn: Db, who: AnyUser, at: PagingQ
     response_model=CustomerTaskPage,
     summary="Tasks about a customer, latest due first",
 )
-def customer_tasks(customer_id: CustomerId, conn: Db, who: AnyUser, at: PagingQuery) -> dict[str, Any]:
+def customer_tasks(
+    customer_id: CustomerId, conn: Db, who: AnyUser, at: PagingQuery, locale: ReaderLocale
+) -> dict[str, Any]:
     staff_id = limited_to(who)
     internal = customer_service.visible_id(conn, customer_id, staff_id=staff_id)
     zone = brand_settings.load(conn).zone
-    rows = customer_service.tasks_of(conn, internal, zone, executor_id=staff_id, limit=at.fetch, offset=at.offset)
+    rows = customer_service.tasks_of(
+        conn, internal, zone, executor_id=staff_id, limit=at.fetch, offset=at.offset, locale=locale
+    )
     return page(rows, at)
 
 
 @router.get(
     "/customers/{customer_id}/sops", response_model=EntryPage, summary="The SOPs a customer is or was in, newest first"
 )
-def customer_sops(customer_id: CustomerId, conn: Db, who: AnyUser, at: PagingQuery) -> dict[str, Any]:
+def customer_sops(
+    customer_id: CustomerId, conn: Db, who: AnyUser, at: PagingQuery, locale: ReaderLocale
+) -> dict[str, Any]:
     internal = customer_service.visible_id(conn, customer_id, staff_id=limited_to(who))
     zone = brand_settings.load(conn).zone
-    return page(customer_service.entries_of(conn, internal, zone, limit=at.fetch, offset=at.offset), at)
+    return page(customer_service.entries_of(conn, internal, zone, limit=at.fetch, offset=at.offset, locale=locale), at)
 
 
 @router.get("/customers/{customer_id}/groups", response_model=GroupRefPage, summary="The groups a customer is in")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from siyu.audiences import preview as audience_preview
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
+from siyu.core.language import DEFAULT_LOCALE
 from siyu.core.model import EventEntry
 from siyu.core.timeutil import US_PER_DAY, US_PER_MINUTE, from_us, parse_duration_us
 from siyu.planner import draft_simulation
@@ -23,6 +24,7 @@ from siyu.sops import drafts as sop_drafts
 from siyu.web.common.sops import MAX_DRAFT_SOURCE
 from siyu.web.deps import Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
 from siyu.web.errors import ConflictError
+from siyu.web.i18n import locale_of
 
 router = APIRouter(tags=["sop drafts"])
 
@@ -167,7 +169,15 @@ def every_us(every: str) -> int:
 
 
 def simulation_answer(
-    request: Request, source: str, now: int, *, days: int, every: str, rows: int, with_others: bool = False
+    request: Request,
+    source: str,
+    now: int,
+    *,
+    days: int,
+    every: str,
+    rows: int,
+    with_others: bool = False,
+    locale: str = DEFAULT_LOCALE,
 ) -> dict[str, Any]:
     step = every_us(every)
     engine = engine_of(request)
@@ -176,7 +186,15 @@ def simulation_answer(
     check.raise_problems()
     try:
         found = draft_simulation.simulate_draft(
-            engine, check, source, now_us=now, days=days, step_us=step, per_day=rows, with_others=with_others
+            engine,
+            check,
+            source,
+            now_us=now,
+            days=days,
+            step_us=step,
+            per_day=rows,
+            with_others=with_others,
+            locale=locale,
         )
     except OperationalError as exc:
         if "locked" in str(exc).lower():
@@ -215,5 +233,12 @@ def simulation_answer(
 )
 def simulate(request: Request, body: SimulateDraftIn, who: StandaloneOperator, now: NowUs) -> dict[str, Any]:
     return simulation_answer(
-        request, body.source, now, days=body.days, every=body.every, rows=body.rows, with_others=body.with_others
+        request,
+        body.source,
+        now,
+        days=body.days,
+        every=body.every,
+        rows=body.rows,
+        with_others=body.with_others,
+        locale=locale_of(request, who.user.locale),
     )

@@ -31,6 +31,7 @@ from siyu.sops.diff import version_diff
 from siyu.store.tables import sops
 from siyu.web.common.sops import MAX_VERSION, SOP_ID_PATTERN
 from siyu.web.deps import AnyUser, Caller, Db, NowUs, Operator, StandaloneOperator, engine_of
+from siyu.web.i18n import locale_of
 from siyu.web.paging import PagingQuery, page
 
 router = APIRouter(tags=["sops"])
@@ -343,7 +344,7 @@ def disable(sop_id: SopId, conn: Db, who: Operator, now: NowUs) -> dict[str, Any
 # ---------------------------------------------------------------- simulation
 
 
-def run_simulation(request: Request, sop_id: str, body: SimulateIn, now: int) -> dict[str, Any]:
+def run_simulation(request: Request, sop_id: str, body: SimulateIn, now: int, locale: str) -> dict[str, Any]:
     step_us = parse_duration_us(body.every)
     if step_us <= 0:
         raise ValidationError([Problem("every", "must be above zero")])
@@ -358,7 +359,7 @@ def run_simulation(request: Request, sop_id: str, body: SimulateIn, now: int) ->
         if conn.execute(sa.select(sops.c.id).where(sops.c.id == sop_id)).first() is None:
             raise NotFoundError(f"no SOP named {sop_id}")
         zone = brand_settings.load(conn).zone
-    rows = simulate(engine, now, end, step_us=step_us, sop_id=sop_id, alone=not body.with_others)
+    rows = simulate(engine, now, end, step_us=step_us, sop_id=sop_id, alone=not body.with_others, locale=locale)
 
     def counts(key: str) -> list[dict[str, Any]]:
         found = Counter(str(row[key]) if key != "day" else str(row["due_at"])[:10] for row in rows)
@@ -390,4 +391,4 @@ def simulate_sop(
     now: NowUs,
     body: SimulateIn | None = None,
 ) -> dict[str, Any]:
-    return run_simulation(request, sop_id, body or SimulateIn(), now)
+    return run_simulation(request, sop_id, body or SimulateIn(), now, locale_of(request, who.user.locale))

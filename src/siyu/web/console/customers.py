@@ -20,7 +20,7 @@ from siyu.core.errors import ValidationError
 from siyu.directory import customers as customer_service
 from siyu.directory import people as directory
 from siyu.directory.people import TagKind
-from siyu.web.deps import AnyUser, Db
+from siyu.web.deps import AnyUser, Db, reader_locale
 from siyu.web.scope import limited_to
 from siyu.web.templating import render
 
@@ -107,7 +107,9 @@ def customers_page(
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
 def customer_page(request: Request, customer_id: CustomerId, conn: Db, who: AnyUser) -> HTMLResponse:
-    customer = customer_service.detail(conn, customer_id, staff_id=limited_to(who), first=MORE_ROWS)
+    customer = customer_service.detail(
+        conn, customer_id, staff_id=limited_to(who), first=MORE_ROWS, locale=reader_locale(request, who)
+    )
     for event in customer["events"]["items"]:
         event["shown"] = _properties(event["properties"])
     return render(
@@ -133,7 +135,15 @@ def more_tasks(request: Request, customer_id: CustomerId, conn: Db, who: AnyUser
     staff_id = limited_to(who)
     internal = customer_service.visible_id(conn, customer_id, staff_id=staff_id)
     zone = brand_settings.load(conn).zone
-    rows = customer_service.tasks_of(conn, internal, zone, executor_id=staff_id, limit=MORE_ROWS + 1, offset=offset)
+    rows = customer_service.tasks_of(
+        conn,
+        internal,
+        zone,
+        executor_id=staff_id,
+        limit=MORE_ROWS + 1,
+        offset=offset,
+        locale=reader_locale(request, who),
+    )
     page = customer_service.paged(rows, MORE_ROWS, offset)
     return render(request, "customers/_tasks.html", {"caller": who, "customer": {"id": customer_id}, "tasks": page})
 
@@ -142,7 +152,9 @@ def more_tasks(request: Request, customer_id: CustomerId, conn: Db, who: AnyUser
 def more_sops(request: Request, customer_id: CustomerId, conn: Db, who: AnyUser, offset: Offset = 0) -> HTMLResponse:
     internal = customer_service.visible_id(conn, customer_id, staff_id=limited_to(who))
     zone = brand_settings.load(conn).zone
-    rows = customer_service.entries_of(conn, internal, zone, limit=MORE_ROWS + 1, offset=offset)
+    rows = customer_service.entries_of(
+        conn, internal, zone, limit=MORE_ROWS + 1, offset=offset, locale=reader_locale(request, who)
+    )
     page = customer_service.paged(rows, MORE_ROWS, offset)
     return render(request, "customers/_sops.html", {"caller": who, "customer": {"id": customer_id}, "sops": page})
 

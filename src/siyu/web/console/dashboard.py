@@ -13,7 +13,7 @@ from siyu.brand import settings as brand_settings
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us
 from siyu.sops import overview as sop_overview
-from siyu.web.deps import AnyUser, Db, NowUs
+from siyu.web.deps import AnyUser, Db, NowUs, reader_locale
 from siyu.web.templating import render
 
 router = APIRouter()
@@ -47,7 +47,7 @@ def dashboard_page(request: Request, conn: Db, who: AnyUser, now: NowUs) -> Resp
             "overdue_total": overdue_total,
             "sops": sops[:SOPS_SHOWN],
             "more_sops": len(sops) > SOPS_SHOWN,
-            "failed": dashboard.failed_tasks(conn, zone, limit=FAILURES_SHOWN),
+            "failed": dashboard.failed_tasks(conn, zone, limit=FAILURES_SHOWN, locale=reader_locale(request, who)),
             "failures": dashboard.recent_failures(conn, limit=FAILURES_SHOWN),
         },
     )

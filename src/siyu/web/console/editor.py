@@ -98,6 +98,7 @@ from siyu.sops.editor.step_form import AT_FORMS, CHANNELS, EVERY, EXECUTOR_KINDS
 from siyu.sops.yaml_writer import leading_comment
 from siyu.web.common.sops import MAX_DRAFT_SOURCE
 from siyu.web.deps import Caller, Db, NowUs, Operator, ReadOnly, StandaloneOperator, engine_of
+from siyu.web.i18n import locale_of
 from siyu.web.templating import render
 
 router = APIRouter()
@@ -373,6 +374,7 @@ def simulate(request: Request, who: StandaloneOperator, now: NowUs, fields: Post
             step_us=SIMULATION_STEP_US,
             per_day=ROWS_PER_DAY,
             with_others=fields.get("with_others") == "1",
+            locale=locale_of(request, who.user.locale),
         )
     except OperationalError as exc:
         if "locked" not in str(exc).lower():

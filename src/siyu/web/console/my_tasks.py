@@ -93,7 +93,9 @@ class Card:
     items: list[Item]
     notes: str | None
     visible_to: str | None
-    reason: str | None
+    reason: str | None  # a person's or a channel's words
+    reason_code: str | None  # or siyu's reason (core.reasons), shown with `why`
+    reason_params: dict[str, Any] | None
     variant: str | None
 
     @property
@@ -184,6 +186,8 @@ def _query(staff_id: int) -> sa.Select[Any]:
             tasks.c.target_type,
             tasks.c.content,
             tasks.c.reason,
+            tasks.c.reason_code,
+            tasks.c.reason_params,
             tasks.c.variant,
             customers.c.external_id.label("customer_id"),
             customers.c.name.label("customer_name"),
@@ -260,6 +264,8 @@ def _card(row: Any, day: Day) -> Card:
         notes=str(content["notes"]) if content.get("notes") else None,
         visible_to=_condition_text(visible_to) if visible_to is not None else None,
         reason=row.reason,
+        reason_code=row.reason_code,
+        reason_params=row.reason_params,
         variant=row.variant,
     )
 

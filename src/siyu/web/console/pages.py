@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from siyu.accounts import users as accounts
 from siyu.core.errors import AuthError, ThrottledError
+from siyu.core.language import LOCALES
 from siyu.web.deps import SESSION_COOKIE, Caller, Db, NowUs, caller, engine_of, optional_caller
-from siyu.web.i18n import LOCALE_COOKIE, LOCALES, locale_of, translate
+from siyu.web.i18n import LOCALE_COOKIE, locale_of, translate
 from siyu.web.templating import render
 
 router = APIRouter()

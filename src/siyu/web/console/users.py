@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from siyu.accounts import admin, tokens
 from siyu.accounts import users as accounts
-from siyu.accounts.users import LOCALES, Role, User
+from siyu.accounts.users import Role, User
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
+from siyu.core.language import LOCALES
 from siyu.web.deps import Admin, AnyUser, Caller, Db, NowUs
 from siyu.web.templating import render
 

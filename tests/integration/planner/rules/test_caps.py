@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from tests.integration.planner.rules.support import MONDAY, apply_text, brief, history, run, set_setting, tasks_of
 from tests.support.brand import Brand
 
-DAILY = "每日上限 2 已满，顺延 1 天 (daily cap 2 reached; deferred 1 day)"
+DAILY = "每日上限 2 已满，顺延 1 天"
 
 
 def one_step(sop_id: str, time: str, *, priority: int = 0, day: int = 1, channel: str = "private") -> str:
@@ -98,7 +98,7 @@ def test_weekly_cap_counts_across_sops_monday_to_sunday(engine: Engine, tmp_path
         "week-4": ("2026-03-05 20:00", None),
         "week-5": ("2026-03-06 20:00", None),
         # Saturday and Sunday are in the full week: the next Monday
-        "week-6": ("2026-03-09 20:00", "每周上限 5 已满，顺延 2 天 (weekly cap 5 reached; deferred 2 days)"),
+        "week-6": ("2026-03-09 20:00", "每周上限 5 已满，顺延 2 天"),
     }
 
 
@@ -176,5 +176,5 @@ def test_caps_follow_the_settings(engine: Engine, tmp_path: Path) -> None:
 
     assert dues(engine) == {
         "set-first": ("2026-03-03 10:00", None),
-        "set-second": ("2026-03-04 11:00", "每日上限 1 已满，顺延 1 天 (daily cap 1 reached; deferred 1 day)"),
+        "set-second": ("2026-03-04 11:00", "每日上限 1 已满，顺延 1 天"),
     }

@@ -28,7 +28,7 @@ WELCOME = """
     steps:
       - {id: hello, at: {delay: 5m}, channel: private, executor: owner, content: [{text: "你好"}]}
 """
-DISABLED = "SOP 已停用 (the SOP was disabled)"
+DISABLED = "SOP 已停用"
 
 
 def test_disable_cancels_pending_tasks_and_enable_resumes_recurring_from_now(

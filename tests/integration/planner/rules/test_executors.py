@@ -13,7 +13,7 @@ from siyu.core.assign import pick_holder
 from tests.integration.planner.rules.support import MONDAY, apply_text, run, tasks_of
 from tests.support.brand import Brand
 
-NOBODY = "没有执行人 (nobody can carry it out)"
+NOBODY = "没有执行人"
 CUSTOMER = """
     id: exec-customer
     name: executors of customer steps

@@ -40,7 +40,7 @@ def test_a_group_that_gets_its_tag_back_resumes(engine: Engine, tmp_path: Path) 
     run(engine, f"{MONDAY} 11:00")
 
     assert [row[:3] + row[5:] for row in entries(engine, "group-daily")] == [
-        ("g1", 1, f"{MONDAY} 08:00", "离开人群 (left the audience)"),
+        ("g1", 1, f"{MONDAY} 08:00", "left_audience"),
         ("g1", 2, f"{MONDAY} 11:00", None),
     ]
     # the 10:00 tick learns the tag is gone before it fires the 09:00 post: cancelled too

@@ -75,7 +75,7 @@ def test_due_tasks_not_done_within_late_after_expire(engine: Engine, tmp_path: P
     assert {t: row["status"] for t, row in found.items()} == {"c1": "expired", "c2": "done"}
     assert history(engine, int(str(found["c1"]["id"]))) == [
         ("due", "planner", None),
-        ("expired", "planner", "超过 late_after 未完成 (not done within late_after)"),
+        ("expired", "planner", "超过 late_after 未完成"),
     ]
 
 

@@ -55,7 +55,7 @@ def test_enters_again_only_after_the_audience_stopped_holding(engine: Engine, tm
     run(engine, f"{MONDAY} 11:00", f"{MONDAY} 12:00", f"{MONDAY} 13:00")
 
     assert [row[:3] + row[5:] for row in entries(engine, "vip-always")] == [
-        ("c1", 1, f"{MONDAY} 09:00", "重新进入 (entered again)"),
+        ("c1", 1, f"{MONDAY} 09:00", "reentered"),
         ("c1", 2, f"{MONDAY} 11:00", None),
         ("c2", 1, f"{MONDAY} 09:00", None),
     ]
@@ -91,8 +91,8 @@ def test_event_entry_enters_at_every_event(engine: Engine, tmp_path: Path) -> No
     run(engine, f"{MONDAY} 09:10", f"{MONDAY} 09:30", f"{MONDAY} 10:30", "2026-03-03 14:10")
 
     assert [row[:3] + row[5:] for row in entries(engine, "paid-always")] == [
-        ("c1", 1, f"{MONDAY} 09:00", "重新进入 (entered again)"),
-        ("c1", 2, f"{MONDAY} 09:20", "重新进入 (entered again)"),
+        ("c1", 1, f"{MONDAY} 09:00", "reentered"),
+        ("c1", 2, f"{MONDAY} 09:20", "reentered"),
         ("c1", 3, "2026-03-03 14:00", None),
     ]
     assert brief(engine, "paid-always") == [

@@ -35,7 +35,7 @@ V2 = """
       - {id: same, at: {day: 2, time: "10:00"}, channel: private, executor: "staff:s2", mode: auto, content: [{text: "三 v2"}]}
       - {id: moved, at: {day: 3, time: "15:00"}, channel: private, executor: owner, content: [{text: "四 v2"}]}
 """
-REPLACED = "replaced by version 2"
+REPLACED = "SOP 已更新到版本 2"
 
 
 def test_a_new_version_replans_pending_tasks_and_keeps_done_ones(engine: Engine, tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_when_is_read_at_fire_time_not_at_entry(engine: Engine, tmp_path: Path) 
 
     invites = {t["target"]: t for t in tasks_of(engine, "invite-when-outside")}
     assert invites["c1"]["status"] == "skipped"
-    assert invites["c1"]["reason"].startswith("执行条件不满足 (when is false)")
+    assert invites["c1"]["reason"].startswith("执行条件不满足：")
     assert "已进群" in invites["c1"]["reason"]
     assert history(engine, invites["c1"]["id"]) == [("skipped", "planner", invites["c1"]["reason"])]
     assert invites["c2"]["status"] == "due"

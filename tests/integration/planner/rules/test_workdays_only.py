@@ -68,7 +68,7 @@ def test_a_year_the_calendar_does_not_know_fails_the_task_with_the_reason(engine
         "friday-night": "failed",  # quiet hours move it to Saturday
     }
     reason = found["saturday"][2] or ""
-    assert "no Chinese workday calendar for 2030-01-05" in reason
+    assert "工作日日历缺少 2030-01-05" in reason
     assert "siyu settings set workdays" in reason
 
 
@@ -110,4 +110,4 @@ def test_a_cap_deferral_into_an_unknown_year_fails_the_task_without_a_crash(engi
     assert found["one"] == ("2026-12-31 10:00", "pending", None)
     assert found["two"] == ("2026-12-31 11:00", "pending", None)
     assert found["three"][1] == "failed"
-    assert "no Chinese workday calendar for 2027-01-01" in (found["three"][2] or "")
+    assert "工作日日历缺少 2027-01-01" in (found["three"][2] or "")
