@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy.engine import Engine
 
 from siyu.brand import settings as brand_settings
+from siyu.core.reasons import render_reason
 from siyu.core.timeutil import from_us
 from siyu.planner.simulation import simulate
 from siyu.planner.tick import tick
@@ -153,7 +154,7 @@ def made_or_changed(engine: Engine, since: tuple[int, int], start: int, end: int
                 "channel": row.channel,
                 "mode": row.mode,
                 "content": row.content,
-                "reason": row.reason,
+                "reason": render_reason(row.reason_code, row.reason_params, row.reason, "zh-CN"),
             }
             for row in conn.execute(query)
         ]
