@@ -33,6 +33,10 @@ class CapItem:
     order: int  # planning order: lower = planned earlier
     movable: bool = True  # False: already due, done or sent; it occupies its day and never moves
     workdays_only: bool = False
+    # when `want_us` is a later spot the task already holds (it was deferred and the time it
+    # first wanted has passed): that first wanted instant, and the reason it holds the spot by
+    first_wanted_us: int | None = None
+    held_by: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -153,9 +157,13 @@ def _place_one(item: CapItem, room: _Room, settings: BrandSettings) -> Placement
     zone = settings.zone
     wanted = from_us(item.want_us, zone)
     wanted_day = day_number(wanted.date())
+    # deferrals are counted, and said, from the day first wanted
+    first_day = wanted_day if item.first_wanted_us is None else local_day(item.first_wanted_us, zone)
     full = room.full_cap(wanted_day)
     if full is None:
         room.take(wanted_day)
+        if wanted_day != first_day:
+            return Placement(item.key, item.want_us, wanted_day - first_day, item.held_by)
         return Placement(item.key, item.want_us, 0, None)
     if room.caps.per_day <= 0 or room.caps.per_week <= 0:
         return Placement(item.key, None, 0, full.not_planned())
@@ -171,6 +179,6 @@ def _place_one(item: CapItem, room: _Room, settings: BrandSettings) -> Placement
             break
         if room.full_cap(day) is None:
             room.take(day)
-            return Placement(item.key, candidate, deferred, full.deferred(deferred))
+            return Placement(item.key, candidate, day - first_day, full.deferred(day - first_day))
         offset = deferred + 1
     return Placement(item.key, None, 0, full.no_room())

@@ -91,9 +91,13 @@ def place_caps(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int)
             CapItem(
                 key=r.id,
                 want_us=r.wanted_at if r.wanted_at > ctx.now_us else r.due_at,
+                first_wanted_us=None if r.wanted_at > ctx.now_us else r.wanted_at,
+                held_by=stored_reason(r.reason_code, r.reason_params),
                 priority=r.priority,
                 order=order[r.id],
-                movable=r.status == TaskStatus.pending.value and r.due_at > ctx.now_us,
+                # every task not yet fired may move, also one planned at this tick already due:
+                # it fires after the caps are placed, so it must not fire over them
+                movable=r.status == TaskStatus.pending.value,
                 workdays_only=_workdays_only(book, r.sop_id, r.step_id),
             )
             for r in rows
