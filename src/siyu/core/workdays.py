@@ -132,6 +132,11 @@ class WorkdayCalendar:
         years = sorted({today.year, (today + timedelta(days=ESTIMATE_NOTICE_DAYS)).year})
         return [year for year in years if self.year_source(year) is YearSource.estimated]
 
+    def sources_near(self, today: date) -> dict[int, YearSource]:
+        """Each year's source: this year, the next and every year with overrides."""
+        years = sorted({today.year, today.year + 1, *self._override_years})
+        return {year: self.year_source(year) for year in years}
+
     @cached_property
     def fingerprint(self) -> str:
         """Changes whenever an answer may change: the overrides or either library's version."""
