@@ -4,7 +4,8 @@ holds and audited with the old and the new stored value."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, time
 from types import MappingProxyType
 from typing import Any
@@ -17,12 +18,11 @@ from siyu.accounts.actors import Actor
 from siyu.core.brand import BrandSettings, Caps, QuietHours
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.timeutil import US_PER_DAY, parse_duration_us, zone_named
+from siyu.core.workday_file import KIND_WORDS, iso_date
 from siyu.store.event_days import recompute_event_days
 from siyu.store.tables import brand_settings
 
 KEYS = ("timezone", "quiet_hours", "caps", "late_after", "workdays")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WORKDAY_WORDS = {"workday": True, "holiday": False}
 MAX_LATE_AFTER_US = 365 * US_PER_DAY
 MAX_CAP = 100_000
 
@@ -35,15 +35,6 @@ def _parse_hhmm(text: Any, where: str) -> time:
         raise ValidationError([Problem(where, f'expected "HH:MM", got {text!r}')]) from exc
 
 
-def _iso_date(text: str) -> date | None:
-    if not _ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _parse_workdays(raw: Any) -> MappingProxyType[date, bool]:
     """{"2027-01-01": "holiday", "2027-02-07": "workday"} → {date: is a workday}."""
     if not isinstance(raw, dict):
@@ -52,14 +43,14 @@ def _parse_workdays(raw: Any) -> MappingProxyType[date, bool]:
     problems: list[Problem] = []
     for text, word in raw.items():
         where = f"workdays.{text}"
-        day = _iso_date(text)
+        day = iso_date(text)
         if day is None:
             problems.append(Problem(where, f"expected a date written YYYY-MM-DD, got {text!r}"))
             continue
-        if not isinstance(word, str) or word not in _WORKDAY_WORDS:
+        if not isinstance(word, str) or word not in KIND_WORDS:
             problems.append(Problem(where, f'expected "workday" or "holiday", got {word!r}'))
             continue
-        overrides[day] = _WORKDAY_WORDS[word]
+        overrides[day] = KIND_WORDS[word]
     if problems:
         raise ValidationError(problems)
     return MappingProxyType(overrides)
@@ -151,3 +142,24 @@ def change(conn: Connection, key: str, value: Any, *, actor: Actor, now_us: int)
         detail={"old": stored.get(key), "new": value},
     )
     return changed
+
+
+@dataclass(frozen=True)
+class WorkdayImport:
+    """What importing a year's schedule did: per year, the days given and the overrides replaced."""
+
+    years: Mapping[int, tuple[int, int]]  # year → (days in the file, overrides it replaced)
+    settings: BrandSettings
+
+
+def import_workdays(conn: Connection, days: Mapping[date, bool], *, actor: Actor, now_us: int) -> WorkdayImport:
+    """The official schedule of the years in `days` replaces every override of those years (the
+    other years' stay) in one audited change of `workdays`."""
+    current = load(conn).workday_overrides
+    years = sorted({day.year for day in days})
+    kept = {day: working for day, working in current.items() if day.year not in years}
+    merged = {**kept, **days}
+    value = {day.isoformat(): "workday" if working else "holiday" for day, working in sorted(merged.items())}
+    changed = change(conn, "workdays", value, actor=actor, now_us=now_us)
+    counts = {year: (sum(day.year == year for day in days), sum(day.year == year for day in current)) for year in years}
+    return WorkdayImport(counts, changed)

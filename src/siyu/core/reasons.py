@@ -34,6 +34,7 @@ class ReasonCode(StrEnum):
     cap_room_again = "cap_room_again"
     workday_calendar_missing = "workday_calendar_missing"
     no_workday_found = "no_workday_found"
+    workday_calendar_changed = "workday_calendar_changed"
     # firing
     sop_disabled = "sop_disabled"
     late = "late"
@@ -85,19 +86,22 @@ TEXTS: Mapping[ReasonCode, Mapping[str, str]] = {
         "en": "room under the cap again; back to its time",
     },
     ReasonCode.workday_calendar_missing: {
-        "zh-CN": "工作日日历缺少 {date}：chinesecalendar {library} 只含 {first_year}–{last_year} 年。"
-        "请补充 {year} 年的法定节假日和调休上班日（新值会替换之前设置的全部日期，请一并写上），例如 "
-        'siyu settings set workdays \'{{"{year}-01-01": "holiday", "{year}-02-07": "workday"}}\'；'
+        "zh-CN": "工作日日历缺少 {date}：chinesecalendar {library} 只含 {first_year}–{last_year} 年，"
+        "{year} 年的法定节假日也无法推算。请补充 {year} 年的法定节假日和调休上班日，例如 "
+        "siyu settings workdays import 文件（每行 日期,类型，如 {year}-01-01,holiday）；"
         "{year} 年其余日期按周一至周五上班计算。",
         "en": "no Chinese workday calendar for {date}: chinesecalendar {library} knows {first_year}–{last_year} "
-        "only. Give {year}'s public holidays and make-up workdays (the value replaces every override set "
-        "before, so include those too), e.g. siyu settings set workdays "
-        '\'{{"{year}-01-01": "holiday", "{year}-02-07": "workday"}}\'; the other days of {year} then '
-        "follow the plain week (Monday–Friday workdays).",
+        "only and {year}'s public holidays cannot be estimated. Give {year}'s public holidays and make-up "
+        "workdays, e.g. siyu settings workdays import FILE (lines date,kind such as {year}-01-01,holiday); "
+        "the other days of {year} then follow the plain week (Monday–Friday workdays).",
     },
     ReasonCode.no_workday_found: {
         "zh-CN": "{date} 之后 {days} 天内没有工作日：请检查工作日设置里的节假日",
         "en": "no workday within {days} days after {date}: check the holidays in the workdays setting",
+    },
+    ReasonCode.workday_calendar_changed: {
+        "zh-CN": "工作日日历已更新，按新日历重新安排",
+        "en": "the workday calendar changed: planned again by it",
     },
     ReasonCode.sop_disabled: {"zh-CN": "SOP 已停用", "en": "the SOP is disabled"},
     ReasonCode.late: {

@@ -2,10 +2,10 @@
 
 Steps, in order: cancel work of disabled SOPs; per enabled SOP (highest priority first) bring
 pending tasks to its latest version, check its audience, take new events, plan new entries and
-recurring occurrences; then the brand-wide caps; then fire due tasks and expire late ones. A
-step repeats while it reports more work. Each step commits on its own, so a crash loses at most
-the step under way, and every write is idempotent (unique keys, cursors saved in the same
-transaction), so a restart simply goes on.
+recurring occurrences; then re-plan by a changed workday calendar; then the brand-wide caps;
+then fire due tasks and expire late ones. A step repeats while it reports more work. Each step
+commits on its own, so a crash loses at most the step under way, and every write is idempotent
+(unique keys, cursors saved in the same transaction), so a restart simply goes on.
 
 On PostgreSQL each step first takes a transaction-scoped advisory lock for its SOP (or for the
 brand-wide steps), waiting while another worker holds it: workers take turns at each step, and
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from siyu.planner.calendar_replan import replan_by_calendar
 from siyu.planner.cap_placement import place_caps
 from siyu.planner.context import PlanContext
 from siyu.planner.due_tasks import fire_due
@@ -79,6 +80,7 @@ def steps_of(book: SopBook) -> list[Step]:
     for stored in book.by_priority:
         steps += _sop_steps(stored)
     steps += [
+        Step("calendar", "siyu:calendar", lambda c, x, b: replan_by_calendar(c, b, x, batch=BATCH)),
         Step("statistics", "siyu:statistics", lambda c, _x, _b: refresh_statistics(c)),
         Step("caps", "siyu:caps", lambda c, x, b: place_caps(c, b, x, batch=CUSTOMER_BATCH)),
         Step("fire", "siyu:fire", lambda c, x, b: fire_due(c, b, x, batch=FIRE_BATCH)),

@@ -32,10 +32,10 @@ def test_a_workdays_only_step_moves_past_the_holiday() -> None:
     assert due_timing(step, sh(2026, 10, 3, 10), BrandSettings()) == Timing(sh(2026, 10, 8, 10))
 
 
-def test_a_year_the_calendar_does_not_know_fails_with_the_reason_and_keeps_the_instant() -> None:
+def test_a_year_past_the_estimate_fails_with_the_reason_and_keeps_the_instant() -> None:
     brand = BrandSettings(workday_overrides={date(2026, 10, 1): True})
-    found = due_timing(make_step(NIGHT, workdays_only=True), sh(2099, 3, 2, 10), brand)
-    assert found.wanted_us == sh(2099, 3, 2, 10)
+    found = due_timing(make_step(NIGHT, workdays_only=True), sh(2150, 3, 2, 10), brand)
+    assert found.wanted_us == sh(2150, 3, 2, 10)
     assert found.failure is not None and found.failure.code is ReasonCode.workday_calendar_missing
-    assert found.failure.parameters["date"] == "2099-03-02"
-    assert "2099" in found.failure.text("zh-CN") and "2099" in found.failure.text("en")
+    assert found.failure.parameters["date"] == "2150-03-02"
+    assert "2150" in found.failure.text("zh-CN") and "2150" in found.failure.text("en")

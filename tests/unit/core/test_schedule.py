@@ -508,11 +508,15 @@ def test_workdays_then_quiet_hours() -> None:
     assert (facing, internal) == (sh(2026, 10, 9, 8, 0), sh(2026, 10, 8, 23, 30))
 
 
-def test_due_instant_uses_the_brand_overrides_and_raises_for_an_unknown_year() -> None:
+def test_due_instant_uses_the_brand_overrides_the_estimate_and_raises_past_it() -> None:
     brand = BrandSettings(workday_overrides={date(2026, 10, 1): True})
     made_a_workday = sh(2026, 10, 1, 9)
     assert due_instant(made_a_workday, customer_facing=True, workdays_only=True, settings=brand) == made_a_workday
-    unknown = sh(2027, 3, 1, 9)
+    estimated_new_year = sh(2027, 1, 1, 9)  # 元旦 by the estimate: Monday 01-04 is the next workday
+    assert due_instant(estimated_new_year, customer_facing=True, workdays_only=True, settings=brand) == sh(
+        2027, 1, 4, 9
+    )
+    unknown = sh(2150, 3, 2, 9)
     with pytest.raises(CalendarError):
         due_instant(unknown, customer_facing=True, workdays_only=True, settings=brand)
     assert due_instant(unknown, customer_facing=True, workdays_only=False, settings=brand) == unknown

@@ -88,14 +88,14 @@ def test_an_occurrence_that_cannot_be_timed_is_failed_with_the_reason_and_not_ca
         step,
         CUSTOMER,
         entry_no=1,
-        scheduled_us=sh(2099, 3, 2, 10),
+        scheduled_us=sh(2150, 3, 2, 10),
         settings=brand,
         now_us=NOW,
         executor_id=7,
     )
     assert found.status is TaskStatus.failed
     assert not found.cap_pending
-    assert found.due_at == found.wanted_at == sh(2099, 3, 2, 10)
+    assert found.due_at == found.wanted_at == sh(2150, 3, 2, 10)
     assert found.reason is not None and found.reason.code is ReasonCode.workday_calendar_missing
 
 

@@ -1,5 +1,6 @@
-"""Chinese workdays: the library's holidays and make-up workdays, the brand's overrides, and a
-clear error (never a guess) for a year nobody described."""
+"""Chinese workdays: the library's holidays and make-up workdays, the brand's overrides, an
+estimate of the statutory holidays for a year the library does not know yet, and a clear error
+for a year not even the estimate reaches."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from siyu.core.brand import BrandSettings
-from siyu.core.workdays import LIBRARY_YEARS, CalendarError, WorkdayCalendar
+from siyu.core.workdays import (
+    ESTIMATE_YEARS,
+    LIBRARY_YEARS,
+    CalendarError,
+    WorkdayCalendar,
+    YearSource,
+)
 
 CHINA = WorkdayCalendar()
 
@@ -47,20 +54,21 @@ def test_an_override_wins_over_the_library() -> None:
     assert calendar.next_workday(date(2026, 9, 20)) == date(2026, 9, 22)
 
 
-@pytest.mark.parametrize("day", [date(2027, 1, 4), date(2030, 6, 3), date(2003, 12, 31)])
-def test_a_year_the_library_does_not_know_is_an_error_that_says_what_to_do(day: date) -> None:
+@pytest.mark.parametrize("day", [date(2101, 1, 3), date(2150, 6, 3), date(1949, 12, 30)])
+def test_a_year_not_even_the_estimate_reaches_is_an_error_that_says_what_to_do(day: date) -> None:
     with pytest.raises(CalendarError) as caught:
         CHINA.is_workday(day)
     message = str(caught.value)
     assert day.isoformat() in message
-    assert "2004–2026" in message
-    assert f"""siyu settings set workdays '{{"{day.year}-01-01": "holiday\"""" in message
+    assert "2004–2026" in message and "1950–2100" in message
+    assert f"siyu settings workdays import FILE (lines date,kind such as {day.year}-01-01,holiday)" in message
+    assert ("year", day.year) in caught.value.reason.params
 
 
-def test_next_workday_into_an_unknown_year_is_an_error() -> None:
-    assert CHINA.next_workday(date(2026, 12, 31)) == date(2026, 12, 31)
-    with pytest.raises(CalendarError, match="2027-01-01"):
-        CHINA.next_workday(date(2027, 1, 1))
+def test_next_workday_past_the_estimate_is_an_error() -> None:
+    assert CHINA.next_workday(date(2100, 12, 31)) == date(2100, 12, 31)  # a Friday
+    with pytest.raises(CalendarError, match="2101-01-01"):
+        WorkdayCalendar({date(2100, 12, 31): False}).next_workday(date(2100, 12, 31))
 
 
 def test_a_year_with_overrides_follows_the_plain_week_elsewhere() -> None:
@@ -70,8 +78,11 @@ def test_a_year_with_overrides_follows_the_plain_week_elsewhere() -> None:
     assert not calendar.is_workday(date(2027, 1, 2)) and not calendar.is_workday(date(2027, 1, 3))
     assert calendar.is_workday(date(2027, 1, 4))
     assert calendar.next_workday(date(2027, 1, 1)) == date(2027, 1, 4)
-    with pytest.raises(CalendarError, match="2028"):
-        calendar.is_workday(date(2028, 1, 3))
+    # the Spring Festival the estimate would give is the brand's to list: its own days rule 2027
+    assert calendar.is_workday(date(2027, 2, 8))
+    assert calendar.year_source(2027) is YearSource.brand
+    # another year keeps its estimate
+    assert calendar.year_source(2028) is YearSource.estimated and not calendar.is_workday(date(2028, 1, 3))
 
 
 def test_no_workday_within_400_days_is_an_error_not_a_hang() -> None:
@@ -94,14 +105,14 @@ def test_next_workday_is_the_first_workday_on_or_after(day: date) -> None:
     assert not any(CHINA.is_workday(day + timedelta(days=n)) for n in range((found - day).days))
 
 
-@given(st.dates(date(1990, 1, 1), date(2040, 12, 31)), st.booleans())
+@given(st.dates(date(1900, 1, 1), date(2200, 12, 31)), st.booleans())
 def test_is_workday_answers_or_raises_calendar_error_never_anything_else(day: date, override_that_year: bool) -> None:
     calendar = WorkdayCalendar({date(day.year, 12, 31): False} if override_that_year else {})
     try:
         answer = calendar.is_workday(day)
     except CalendarError:
-        assert day.year not in LIBRARY_YEARS and not override_that_year
+        assert day.year not in LIBRARY_YEARS and day.year not in ESTIMATE_YEARS and not override_that_year
     else:
         assert isinstance(answer, bool)
-        if day.year not in LIBRARY_YEARS and day != date(day.year, 12, 31):
+        if day.year not in LIBRARY_YEARS and day != date(day.year, 12, 31) and override_that_year:
             assert answer == (day.weekday() < 5)

@@ -21,6 +21,7 @@ from siyu.store.tables.delivery import channels, deliveries
 from siyu.store.tables.imports import import_jobs
 from siyu.store.tables.planning import (
     brand_settings,
+    calendar_state,
     sop_entries,
     sop_state,
     sop_versions,
@@ -39,6 +40,7 @@ __all__ = [
     "api_tokens",
     "audit_log",
     "brand_settings",
+    "calendar_state",
     "channels",
     "chat_groups",
     "customer_attributes",

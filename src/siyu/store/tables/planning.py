@@ -61,6 +61,18 @@ sop_state = sa.Table(
     sa.Column("last_tick_at", Instant, nullable=True),
 )
 
+# one row (id 1): the workday calendar (core.workdays fingerprint) by which pending and
+# calendar-failed tasks were last re-planned; while a re-plan is under way, `target_fingerprint`
+# is the calendar it plans by and `cursor` the last task id done
+calendar_state = sa.Table(
+    "calendar_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("planned_fingerprint", sa.String(64), nullable=True),
+    sa.Column("target_fingerprint", sa.String(64), nullable=True),
+    sa.Column("cursor", sa.BigInteger, nullable=False, server_default="0"),
+)
+
 # events dated in the future when an SOP first looked at them: taken once their time has come
 sop_waiting_events = sa.Table(
     "sop_waiting_events",

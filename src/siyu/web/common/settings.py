@@ -8,7 +8,7 @@ from fastapi import Path
 
 from siyu.brand import settings as brand_settings
 from siyu.core.brand import BrandSettings
-from siyu.core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE
+from siyu.core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, from_us
 
 SettingKey = Annotated[str, Path(max_length=32, description=f"One of: {', '.join(brand_settings.KEYS)}")]
 
@@ -36,3 +36,14 @@ def settings_values(current: BrandSettings) -> dict[str, Any]:
             for day, working in sorted(current.workday_overrides.items())
         },
     }
+
+
+def estimated_years(current: BrandSettings, now_us: int) -> list[int]:
+    """The estimated workday years admins are told about now (in use, or starting within 60 days)."""
+    return current.calendar.estimated_years_in_view(from_us(now_us, current.zone).date())
+
+
+def year_sources(current: BrandSettings, now_us: int) -> dict[int, str]:
+    """Where this year, the next and every year with overrides take their workdays from."""
+    today = from_us(now_us, current.zone).date()
+    return {year: source.value for year, source in current.calendar.sources_near(today).items()}

@@ -1,5 +1,6 @@
 """The operator's start page at `/`: today's tasks by status (the brand's local day), overdue work
-by staff, the SOPs with who is in them and their last tick, and recent failures.
+by staff, the SOPs with who is in them and their last tick, and recent failures; a notice while
+a workday year is estimated (from 60 days before it starts).
 
 Operators and admins only; a staff user is sent to their own tasks (/my/tasks)."""
 
@@ -13,6 +14,7 @@ from siyu.brand import settings as brand_settings
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us
 from siyu.sops import overview as sop_overview
+from siyu.web.common.settings import estimated_years
 from siyu.web.deps import AnyUser, Db, NowUs, reader_locale
 from siyu.web.templating import render
 
@@ -40,6 +42,7 @@ def dashboard_page(request: Request, conn: Db, who: AnyUser, now: NowUs) -> Resp
             "zone": zone,
             "now": now,
             "today": from_us(now, zone).date(),
+            "estimated_years": estimated_years(brand, now),
             "statuses": [s.value for s in TaskStatus],
             "by_status": by_status,
             "today_total": dashboard.total(by_status),

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from siyu.accounts import audit
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import Problem, ValidationError
-from siyu.web.common.settings import SettingKey, settings_values
+from siyu.web.common.settings import SettingKey, estimated_years, settings_values, year_sources
 from siyu.web.deps import Caller, Db, NowUs, Operator
 from siyu.web.templating import render
 
@@ -40,6 +40,7 @@ def _page(
     request: Request,
     conn: Db,
     who: Caller,
+    now: int,
     *,
     saved: str | None = None,
     editing: str | None = None,
@@ -66,15 +67,17 @@ def _page(
         "problems": by_key,
         "changes": audit.entries(conn, current.zone, subject_type="settings", limit=AUDIT_SHOWN),
         "as_json": _json,
+        "estimated_years": estimated_years(current, now),
+        "year_sources": year_sources(current, now),
     }
     return render(request, "settings.html", context, status=status)
 
 
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(
-    request: Request, conn: Db, who: Operator, saved: Annotated[str | None, Query(max_length=32)] = None
+    request: Request, conn: Db, who: Operator, now: NowUs, saved: Annotated[str | None, Query(max_length=32)] = None
 ) -> Response:
-    return _page(request, conn, who, saved=saved)
+    return _page(request, conn, who, now, saved=saved)
 
 
 def _whole_number(text: str, where: str) -> int:
@@ -138,7 +141,7 @@ def save_setting(
         brand_settings.change(conn, key, form_value(key, fields), actor=who.user, now_us=now)
     except ValidationError as exc:
         submitted = _submitted(key, fields)
-        return _page(request, conn, who, editing=key, submitted=submitted, problems=exc.problems, status=422)
+        return _page(request, conn, who, now, editing=key, submitted=submitted, problems=exc.problems, status=422)
     return RedirectResponse(f"/settings?saved={key}", status_code=303)
 
 

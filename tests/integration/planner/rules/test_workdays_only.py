@@ -1,7 +1,7 @@
 """`workdays_only: true`: a step on a Chinese public holiday or weekend moves to the same time
 on the next workday, make-up workdays (调休) included; a date in a year the calendar does not
-know makes a failed task with the reason (never a crash); the brand's overrides (setting
-"workdays") are followed."""
+know yet follows the estimate of its statutory holidays; a date past the estimate makes a failed
+task with the reason (never a crash); the brand's overrides (setting "workdays") are followed."""
 
 from __future__ import annotations
 
@@ -54,10 +54,27 @@ def test_holidays_and_weekends_move_to_the_next_workday_make_up_days_included(en
     }
 
 
-def test_a_year_the_calendar_does_not_know_fails_the_task_with_the_reason(engine: Engine, tmp_path: Path) -> None:
+def test_a_year_the_official_calendar_does_not_know_follows_the_estimate(engine: Engine, tmp_path: Path) -> None:
     member(engine, tmp_path)
-    apply_text(engine, tmp_path, WORKDAYS, "2030-01-04 08:00")
-    run(engine, "2030-01-04 09:00", "2030-01-05 11:30")
+    # Thursday 2026-12-31: 2027-01-01 (Friday) is New Year's Day by the estimate
+    apply_text(engine, tmp_path, WORKDAYS, "2026-12-31 08:00")
+    run(engine, "2026-12-31 09:00")
+
+    assert dues(engine) == {
+        "saturday": ("2027-01-04 10:00", "pending", None),  # Friday 01-01 is a holiday
+        "monday": ("2027-01-04 10:00", "pending", None),  # Sunday 01-03
+        "festival": ("2027-01-04 10:00", "pending", None),
+        "any-day": ("2027-01-01 11:00", "pending", None),
+        # 23:00 is quiet: Friday 08:00 is New Year's Day, then the weekend
+        "friday-night": ("2027-01-04 08:00", "pending", None),
+    }
+
+
+def test_a_year_past_the_estimate_fails_the_task_with_the_reason(engine: Engine, tmp_path: Path) -> None:
+    member(engine, tmp_path)
+    # Friday 2100-12-31 is the last day the estimate reaches
+    apply_text(engine, tmp_path, WORKDAYS, "2100-12-31 08:00")
+    run(engine, "2100-12-31 09:00", "2101-01-01 11:30")
 
     found = dues(engine)
     assert {step: status for step, (_due, status, _reason) in found.items()} == {
@@ -65,11 +82,11 @@ def test_a_year_the_calendar_does_not_know_fails_the_task_with_the_reason(engine
         "monday": "failed",
         "festival": "failed",
         "any-day": "due",
-        "friday-night": "failed",  # quiet hours move it to Saturday
+        "friday-night": "failed",  # quiet hours move it to 2101-01-01
     }
     reason = found["saturday"][2] or ""
-    assert "工作日日历缺少 2030-01-05" in reason
-    assert "siyu settings set workdays" in reason
+    assert "工作日日历缺少 2101-01-01" in reason
+    assert "siyu settings workdays import" in reason
 
 
 def test_overrides_in_the_settings_are_followed(engine: Engine, tmp_path: Path) -> None:
@@ -100,14 +117,26 @@ YEAR_END = """
 """
 
 
-def test_a_cap_deferral_into_an_unknown_year_fails_the_task_without_a_crash(engine: Engine, tmp_path: Path) -> None:
+def test_a_cap_deferral_into_an_estimated_year_lands_on_an_estimated_workday(engine: Engine, tmp_path: Path) -> None:
     member(engine, tmp_path)
     apply_text(engine, tmp_path, YEAR_END, "2026-12-30 08:00")
-    # Thursday 2026-12-31 takes two; the third is deferred into 2027, which the calendar does not know
+    # Thursday 2026-12-31 takes two; the third is deferred past New Year's Day (estimated) and the weekend
     run(engine, "2026-12-30 09:00")
 
     found = {t["step"]: (local(t["due_at"]), t["status"], t["reason"]) for t in tasks_of(engine, "year-end")}
     assert found["one"] == ("2026-12-31 10:00", "pending", None)
     assert found["two"] == ("2026-12-31 11:00", "pending", None)
+    assert found["three"] == ("2027-01-04 12:00", "pending", "每日上限 2 已满，顺延 4 天")
+
+
+def test_a_cap_deferral_past_the_estimate_fails_the_task_without_a_crash(engine: Engine, tmp_path: Path) -> None:
+    member(engine, tmp_path)
+    apply_text(engine, tmp_path, YEAR_END, "2100-12-30 08:00")
+    # Friday 2100-12-31 takes two; the third would be deferred into 2101, which nothing describes
+    run(engine, "2100-12-30 09:00")
+
+    found = {t["step"]: (local(t["due_at"]), t["status"], t["reason"]) for t in tasks_of(engine, "year-end")}
+    assert found["one"] == ("2100-12-31 10:00", "pending", None)
+    assert found["two"] == ("2100-12-31 11:00", "pending", None)
     assert found["three"][1] == "failed"
-    assert "工作日日历缺少 2027-01-01" in (found["three"][2] or "")
+    assert "工作日日历缺少 2101-01-01" in (found["three"][2] or "")
