@@ -65,7 +65,13 @@ def test_the_nul_of_the_issue_is_refused_in_a_step_when() -> None:
         "kind": "customer",
         "audience": {"tag": "会员"},
         "steps": [
-            {"id": "a", "at": {"day": 0, "time": "10:00"}, "channel": "private", "executor": "owner", "content": [{"text": "hi"}]},
+            {
+                "id": "a",
+                "at": {"day": 0, "time": "10:00"},
+                "channel": "private",
+                "executor": "owner",
+                "content": [{"text": "hi"}],
+            },
             {
                 "id": "b",
                 "at": {"day": 1, "time": "10:00"},
