@@ -31,6 +31,7 @@ from siyu.core.timeutil import parse_duration_us, to_us
 from siyu.planner.simulation import DEFAULT_STEP_US
 from siyu.planner.simulation import simulate as run_simulation
 from siyu.planner.tick import TickReport, tick
+from siyu.planner.worker import run_loop
 
 
 def _summary(report: TickReport) -> dict[str, object]:
@@ -39,13 +40,33 @@ def _summary(report: TickReport) -> dict[str, object]:
         "step_seconds": {name: round(value, 3) for name, value in report.seconds.items()},
         "waited_for_other_workers": dict(report.waited),
         "stopped": report.stopped,
+        "failed_sops": [
+            {"sop": f.sop_id, "step": f.step, "error": f.error, "failures_in_a_row": f.failures}
+            for f in report.failed.values()
+        ],
     }
+
+
+def print_failures(report: TickReport) -> None:
+    """Each SOP whose planning failed in the tick, on stderr (the others were planned)."""
+    for failure in report.failed.values():
+        err.print(
+            f"SOP {failure.sop_id} failed at step {failure.step}"
+            f" ({failure.failures} tick(s) in a row): {failure.error}",
+            style="bold red",
+            markup=False,
+            highlight=False,
+        )
+    if report.failed:
+        err.print(f"{len(report.failed)} SOP(s) not planned; the others were. See siyu sop list.", markup=False)
 
 
 @app.command("plan")
 @handles_errors
 def plan(now: NowOption = None, output: FormatOption = OutputFormat.table) -> None:
-    """Run one planner tick at NOW: entries, tasks, caps, due and expired tasks."""
+    """Run one planner tick at NOW: entries, tasks, caps, due and expired tasks. An SOP whose
+    planning fails is printed (on stderr) and recorded on the SOP; the others are planned and
+    the exit code is 0."""
     moment = parse_now(now)
     started = time.monotonic()
     report = tick(engine(), to_us(moment))
@@ -54,6 +75,7 @@ def plan(now: NowOption = None, output: FormatOption = OutputFormat.table) -> No
         print_json({"now": moment.isoformat(), "seconds": round(elapsed, 3), **_summary(report)})
         return
     out.print(f"tick at {moment.isoformat()} took {elapsed:.2f} s ({sum(report.steps.values())} steps)")
+    print_failures(report)
 
 
 class _Stop:
@@ -76,7 +98,9 @@ def worker(
     ] = True,
 ) -> None:
     """Run ticks in a loop until SIGTERM or SIGINT (each step commits; a stop waits for it),
-    and the dispatcher beside them (unless --no-dispatch, --once or --now)."""
+    and the dispatcher beside them (unless --no-dispatch, --once or --now). A tick that fails
+    is logged with its traceback and tried again after a growing wait; with --once or --now
+    the exit code is then 1."""
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -85,19 +109,32 @@ def worker(
     dispatching = None
     if dispatch and not once and fixed is None:
         dispatching = start_dispatcher(db, lambda: stop.requested)
-    while not stop.requested:
+
+    def tick_once() -> None:
         moment = fixed or parse_now(None)
         started = time.monotonic()
         report = tick(db, to_us(moment), should_stop=lambda: stop.requested)
         err.print(f"tick {moment.isoformat()} {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
-        if once or fixed is not None:
-            break
-        deadline = time.monotonic() + interval
+        print_failures(report)
+
+    def wait(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while not stop.requested and time.monotonic() < deadline:
-            time.sleep(min(0.2, interval))
+            time.sleep(min(0.2, seconds))
+
+    succeeded = run_loop(
+        tick_once,
+        interval_s=interval,
+        should_stop=lambda: stop.requested,
+        wait=wait,
+        log=lambda text: err.print(text, style="bold red", markup=False, highlight=False),
+        once=once or fixed is not None,
+    )
     if dispatching is not None:
         dispatching.join(timeout=60)
     err.print("worker stopped")
+    if not succeeded:
+        raise typer.Exit(1)
 
 
 def start_dispatcher(db: Engine, should_stop: Callable[[], bool]) -> threading.Thread:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.cells import cell_len
@@ -81,9 +82,11 @@ def apply(paths: PathsArgument, now: NowOption = None) -> None:
 @sop_app.command("list")
 @handles_errors
 def list_(output: FormatOption = OutputFormat.table) -> None:
-    """Every SOP with its latest version."""
+    """Every SOP with its latest version, and whether its planning failed (the error, the step
+    and when, until a tick plans it cleanly; also on stderr under the table)."""
     with engine().begin() as conn:
         rows = sop_service.summaries(conn)
+        failed = sop_overview.failures_of(conn)
         zone = settings_service.load(conn).zone
     if output is OutputFormat.json:
         print_json(
@@ -96,6 +99,7 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
                     "priority": row.priority,
                     "latest_version": row.latest_version,
                     "updated_at": from_us(row.updated_at_us, zone).isoformat(),
+                    "planning_failure": _failure_json(failed.get(row.id), zone),
                 }
                 for row in rows
             ]
@@ -104,7 +108,7 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
     if not rows:
         out.print("no SOPs yet (siyu sop apply PATH stores some)", markup=False)
         return
-    lines = [("id", "name", "kind", "enabled", "priority", "version", "updated")]
+    lines = [("id", "name", "kind", "enabled", "priority", "version", "updated", "planning")]
     lines += [
         (
             row.id,
@@ -114,11 +118,31 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
             str(row.priority),
             str(row.latest_version),
             from_us(row.updated_at_us, zone).strftime("%Y-%m-%d %H:%M"),
+            "failed" if row.id in failed else "-",
         )
         for row in rows
     ]
     for line in _columns(lines):
         out.print(line, markup=False, highlight=False)
+    for sop_id, failure in sorted(failed.items()):
+        at = from_us(failure.at_us, zone).strftime("%Y-%m-%d %H:%M")
+        err.print(
+            f"{sop_id}: planning failed at {at}, step {failure.step}"
+            f" ({failure.failures} tick(s) in a row): {failure.error}",
+            markup=False,
+            highlight=False,
+        )
+
+
+def _failure_json(failure: sop_overview.SopFailure | None, zone: ZoneInfo) -> dict[str, object] | None:
+    if failure is None:
+        return None
+    return {
+        "at": from_us(failure.at_us, zone).isoformat(),
+        "step": failure.step,
+        "error": failure.error,
+        "failures_in_a_row": failure.failures,
+    }
 
 
 def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:

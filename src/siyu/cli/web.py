@@ -29,17 +29,25 @@ app.add_typer(user_app, name="user")
 
 
 def _worker_loop(stop: threading.Event, interval: float) -> None:
+    from siyu.cli.plan import print_failures
     from siyu.planner.tick import tick
+    from siyu.planner.worker import run_loop
 
     db = engine()
-    while not stop.is_set():
+
+    def tick_once() -> None:
         started = time.monotonic()
-        try:
-            report = tick(db, to_us(parse_now(None)), should_stop=stop.is_set)
-            err.print(f"tick {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
-        except Exception as exc:
-            err.print(f"tick failed: {exc}", style="bold red", markup=False)
-        stop.wait(interval)
+        report = tick(db, to_us(parse_now(None)), should_stop=stop.is_set)
+        err.print(f"tick {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
+        print_failures(report)
+
+    run_loop(
+        tick_once,
+        interval_s=interval,
+        should_stop=stop.is_set,
+        wait=stop.wait,
+        log=lambda text: err.print(text, style="bold red", markup=False, highlight=False),
+    )
 
 
 @app.command("serve")

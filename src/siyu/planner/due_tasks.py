@@ -21,6 +21,7 @@ from siyu.core.tasks import PLANNER, TaskStatus
 from siyu.delivery.enqueue import enqueue_due
 from siyu.planner.context import PlanContext
 from siyu.planner.entries import describe, exit_matching
+from siyu.planner.failures import SopStepError
 from siyu.planner.loaded_sops import SopBook
 from siyu.planner.task_content import needs_of, render_content
 from siyu.planner.task_variables import load_variables
@@ -39,6 +40,8 @@ def fire_due(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -
     """Move up to `batch` pending tasks of one SOP step that are due by now, set-based; returns
     whether more remain."""
     due = [tasks.c.status == TaskStatus.pending.value, tasks.c.due_at <= ctx.now_us, sa.not_(tasks.c.cap_pending)]
+    if book.held:  # their tasks wait for a tick in which the SOP plans cleanly
+        due.append(tasks.c.sop_id.not_in(sorted(book.held)))
     first = conn.execute(
         sa.select(tasks.c.sop_id, tasks.c.sop_version, tasks.c.step_id).where(*due).order_by(tasks.c.due_at).limit(1)
     ).first()
@@ -55,8 +58,11 @@ def fire_due(conn: Connection, book: SopBook, ctx: PlanContext, *, batch: int) -
     first_ids = sa.select(tasks.c.id).where(*group).order_by(tasks.c.id).limit(batch)
     chosen = temporary_ids(conn, BATCH_TABLE, first_ids, big=True)
     in_batch: list[ColumnElement[bool]] = [tasks.c.id.in_(sa.select(chosen.c.id))]
-    _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), in_batch, ctx)
-    enqueue_due(conn, in_batch, ctx.routing, now_us=ctx.now_us, zone=ctx.zone)
+    try:
+        _fire_group(conn, book, (first.sop_id, first.sop_version, first.step_id), in_batch, ctx)
+        enqueue_due(conn, in_batch, ctx.routing, now_us=ctx.now_us, zone=ctx.zone)
+    except Exception as exc:  # the tick records it on the SOP, rolls the batch back and goes on
+        raise SopStepError(first.sop_id) from exc
     drop_temporary(conn, chosen)
     return True
 

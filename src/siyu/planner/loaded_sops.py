@@ -15,10 +15,15 @@ from siyu.sops.repo import StoredSop
 class SopBook:
     enabled: dict[str, StoredSop]  # the latest version of every enabled SOP, by id
     versions: dict[tuple[str, int], StoredSop | None] = field(default_factory=dict)
+    # enabled SOPs whose stored definition does not read: the tick records them as failed
+    unreadable: dict[str, Exception] = field(default_factory=dict)
+    # SOPs whose planning failed in this pass: the brand-wide steps leave their tasks alone
+    held: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, conn: Connection) -> SopBook:
-        return cls({stored.id: stored for stored in sop_service.all_latest(conn, enabled_only=True)})
+        readable, unreadable = sop_service.all_latest_readable(conn, enabled_only=True)
+        return cls({stored.id: stored for stored in readable}, unreadable=unreadable, held=set(unreadable))
 
     def version(self, conn: Connection, sop_id: str, number: int) -> StoredSop | None:
         key = (sop_id, number)

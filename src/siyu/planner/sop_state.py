@@ -22,6 +22,10 @@ class SopState:
     recurring_target: int | None = None
     recurring_cursor: int = 0
     last_tick_at: int | None = None
+    last_error: str | None = None  # the last failure (planner.failures), until a clean tick
+    last_error_step: str | None = None
+    last_error_at: int | None = None
+    failures: int = 0
 
 
 def load(conn: Connection, sop_id: str) -> SopState:

@@ -24,14 +24,17 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from siyu.planner import failures
 from siyu.planner.calendar_replan import replan_by_calendar
 from siyu.planner.cap_placement import place_caps
 from siyu.planner.context import PlanContext
 from siyu.planner.due_tasks import fire_due
 from siyu.planner.entries import refresh_audience, take_events
+from siyu.planner.failures import SopStepError
 from siyu.planner.loaded_sops import SopBook
 from siyu.planner.sop_versions import cancel_disabled, expire_due, sync_version
 from siyu.planner.task_planning import advance_recurring, plan_entries
+from siyu.sops.overview import SopFailure
 from siyu.sops.repo import StoredSop
 from siyu.store.tables import sop_state
 
@@ -47,6 +50,7 @@ class Step:
     name: str
     lock: str  # the advisory lock key: the SOP id, or a brand-wide name
     run: StepFunction
+    sop_id: str | None = None  # the SOP whose work this is; None for a brand-wide step
 
 
 @dataclass
@@ -56,6 +60,7 @@ class TickReport:
     waited: Counter[str] = field(default_factory=Counter)  # steps that waited for another worker
     seconds: dict[str, float] = field(default_factory=dict)  # step name → wall time spent
     stopped: bool = False
+    failed: dict[str, SopFailure] = field(default_factory=dict)  # SOP id → its failure in this tick
 
 
 def _sop_steps(stored: StoredSop) -> list[Step]:
@@ -65,12 +70,20 @@ def _sop_steps(stored: StoredSop) -> list[Step]:
         return book.enabled[sop_id]
 
     return [
-        Step("version", sop_id, lambda c, x, b: sync_version(c, latest(b), x, batch=BATCH)),
-        Step("audience", sop_id, lambda c, x, b: refresh_audience(c, latest(b), x)),
-        Step("events", sop_id, lambda c, x, b: take_events(c, latest(b), x, batch=BATCH)),
-        Step("entries", sop_id, lambda c, x, b: plan_entries(c, latest(b).sop, latest(b).version, x, batch=BATCH)),
+        Step("version", sop_id, lambda c, x, b: sync_version(c, latest(b), x, batch=BATCH), sop_id),
+        Step("audience", sop_id, lambda c, x, b: refresh_audience(c, latest(b), x), sop_id),
+        Step("events", sop_id, lambda c, x, b: take_events(c, latest(b), x, batch=BATCH), sop_id),
         Step(
-            "recurring", sop_id, lambda c, x, b: advance_recurring(c, latest(b).sop, latest(b).version, x, batch=BATCH)
+            "entries",
+            sop_id,
+            lambda c, x, b: plan_entries(c, latest(b).sop, latest(b).version, x, batch=BATCH),
+            sop_id,
+        ),
+        Step(
+            "recurring",
+            sop_id,
+            lambda c, x, b: advance_recurring(c, latest(b).sop, latest(b).version, x, batch=BATCH),
+            sop_id,
         ),
     ]
 
@@ -144,13 +157,20 @@ def run_tick(
 ) -> TickReport:
     """Run every step until none reports more work (or `should_stop()` between steps).
     `locking=False` (a simulation in a transaction it rolls back) takes no advisory locks,
-    which it would otherwise hold — and keep from real workers — until it ends."""
+    which it would otherwise hold — and keep from real workers — until it ends.
+
+    Each step's work runs in a savepoint. When an SOP's work fails, the savepoint is rolled
+    back, the failure is recorded on the SOP in the step's transaction, and the SOP's remaining
+    steps are skipped for this tick; the brand-wide steps then leave its tasks alone. Any other
+    failure (a brand-wide step's own) ends the tick with the exception."""
     report = TickReport(now_us)
     with begin() as conn:
         book = SopBook.load(conn)
         ctx = PlanContext.load(conn, now_us)
+        for sop_id, exc in sorted(book.unreadable.items()):
+            report.failed[sop_id] = failures.record(conn, sop_id, "load", exc, now_us=now_us)
     for step in steps_of(book):
-        more = True
+        more = step.sop_id not in book.held
         while more:
             if should_stop():
                 report.stopped = True
@@ -159,16 +179,37 @@ def run_tick(
             with begin() as conn:
                 if locking and _lock(conn, step.lock):
                     report.waited[step.name] += 1
-                more = step.run(conn, ctx, book)
-                if step.lock == getattr(book.enabled.get(step.lock), "id", None):
-                    conn.execute(
-                        sa.update(sop_state).where(sop_state.c.sop_id == step.lock).values(last_tick_at=now_us)
-                    )
+                more = _run_step(conn, step, ctx, book, report)
             report.steps[step.name] += 1
             report.seconds[step.name] = report.seconds.get(step.name, 0.0) + time.perf_counter() - started
             if on_step is not None:
                 on_step(step.name)
+    with begin() as conn:
+        failures.clear(conn, [stored.id for stored in book.by_priority if stored.id not in book.held])
     return report
+
+
+def _run_step(conn: Connection, step: Step, ctx: PlanContext, book: SopBook, report: TickReport) -> bool:
+    """One transaction of a step: whether it has more work."""
+    try:
+        with conn.begin_nested():
+            more = step.run(conn, ctx, book)
+    except SopStepError as exc:  # a brand-wide step failed on one SOP's work: again without it
+        _hold(conn, exc.sop_id, step.name, exc, book=book, report=report)
+        return True
+    except Exception as exc:
+        if step.sop_id is None:
+            raise
+        _hold(conn, step.sop_id, step.name, exc, book=book, report=report)
+        return False
+    if step.sop_id is not None:
+        conn.execute(sa.update(sop_state).where(sop_state.c.sop_id == step.sop_id).values(last_tick_at=ctx.now_us))
+    return more
+
+
+def _hold(conn: Connection, sop_id: str, step: str, exc: Exception, *, book: SopBook, report: TickReport) -> None:
+    report.failed[sop_id] = failures.record(conn, sop_id, step, exc, now_us=report.now_us)
+    book.held.add(sop_id)
 
 
 def transactions(engine: Engine) -> Begin:

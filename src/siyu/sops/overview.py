@@ -1,6 +1,7 @@
-"""SOPs as the console and the API show them: the list with how many are in each SOP and when it
-was last planned, versions, audiences with samples, and the changes people make (apply, enable,
-disable), each recorded in the audit log in the caller's transaction.
+"""SOPs as the console and the API show them: the list with how many are in each SOP, when it
+was last planned and whether its planning failed, versions, audiences with samples, and the
+changes people make (apply, enable, disable), each recorded in the audit log in the caller's
+transaction.
 
 Every query here is bounded: the count of targets in an SOP reads its open entries through the
 partial index on open entries and stops at a cap — `LIST_CAP` in lists (shown as "10,000+"),
@@ -50,6 +51,33 @@ class SopRow:
     enabled_at_us: int | None
     in_sop: InSop | None  # None when not asked for
     last_tick_at_us: int | None
+    failure: SopFailure | None = None  # its planning failed in the last tick that ran it
+
+
+@dataclass(frozen=True)
+class SopFailure:
+    """The last failure of one of the SOP's planning steps (recorded by planner.failures)."""
+
+    sop_id: str
+    step: str
+    error: str  # the error's class and message, never its SQL
+    at_us: int  # the planning `now` of the tick that failed
+    failures: int = 1  # ticks in a row that failed
+
+
+def failures_of(conn: Connection, sop_ids: list[str] | None = None) -> dict[str, SopFailure]:
+    """The SOPs whose planning failed and has not yet run cleanly since (all, or of `sop_ids`)."""
+    query = sa.select(sop_state).where(sop_state.c.failures > 0)
+    if sop_ids is not None:
+        if not sop_ids:
+            return {}
+        query = query.where(sop_state.c.sop_id.in_(sop_ids))
+    return {
+        row.sop_id: SopFailure(
+            row.sop_id, row.last_error_step or "", row.last_error or "", int(row.last_error_at or 0), row.failures
+        )
+        for row in conn.execute(query)
+    }
 
 
 def in_sop(conn: Connection, sop_id: str, *, cap: int) -> InSop:
@@ -75,7 +103,7 @@ def last_ticks(conn: Connection, sop_ids: list[str]) -> dict[str, int]:
     return {row.sop_id: int(row.last_tick_at) for row in rows}
 
 
-def _row(row: Any, count: InSop | None, ticks: dict[str, int]) -> SopRow:
+def _row(row: Any, count: InSop | None, ticks: dict[str, int], failures: dict[str, SopFailure] | None = None) -> SopRow:
     return SopRow(
         id=row.id,
         name=row.name,
@@ -87,6 +115,7 @@ def _row(row: Any, count: InSop | None, ticks: dict[str, int]) -> SopRow:
         enabled_at_us=row.enabled_at,
         in_sop=count,
         last_tick_at_us=ticks.get(row.id),
+        failure=(failures or {}).get(row.id),
     )
 
 
@@ -95,15 +124,16 @@ def list_sops(conn: Connection, *, limit: int, offset: int = 0, figures: bool = 
     rows = list(conn.execute(sa.select(sops).order_by(sops.c.priority.desc(), sops.c.id).limit(limit).offset(offset)))
     if not figures:
         return [_row(row, None, {}) for row in rows]
-    ticks = last_ticks(conn, [row.id for row in rows])
-    return [_row(row, in_sop(conn, row.id, cap=LIST_CAP), ticks) for row in rows]
+    ids = [row.id for row in rows]
+    ticks, failures = last_ticks(conn, ids), failures_of(conn, ids)
+    return [_row(row, in_sop(conn, row.id, cap=LIST_CAP), ticks, failures) for row in rows]
 
 
 def one(conn: Connection, sop_id: str) -> SopRow:
     row = conn.execute(sa.select(sops).where(sops.c.id == sop_id)).first()
     if row is None:
         raise NotFoundError(f"no SOP named {sop_id}")
-    return _row(row, in_sop(conn, sop_id, cap=DETAIL_CAP), last_ticks(conn, [sop_id]))
+    return _row(row, in_sop(conn, sop_id, cap=DETAIL_CAP), last_ticks(conn, [sop_id]), failures_of(conn, [sop_id]))
 
 
 @dataclass(frozen=True)

@@ -423,13 +423,31 @@ def version(conn: Connection, sop_id: str, number: int) -> StoredSop:
     raise NotFoundError(f"SOP {sop_id} has no version {number} (versions 1 to {newest})")
 
 
-def all_latest(conn: Connection, *, enabled_only: bool = False) -> list[StoredSop]:
-    """The newest version of every SOP, highest priority first, then by id."""
+def _latest_query(*, enabled_only: bool) -> sa.Select[Any]:
     query = _versions_query().where(sop_versions.c.version == sops.c.latest_version)
     if enabled_only:
         query = query.where(sops.c.enabled.is_(True))
-    query = query.order_by(sops.c.priority.desc(), sops.c.id)
-    return [_stored(row) for row in conn.execute(query)]
+    return query.order_by(sops.c.priority.desc(), sops.c.id)
+
+
+def all_latest(conn: Connection, *, enabled_only: bool = False) -> list[StoredSop]:
+    """The newest version of every SOP, highest priority first, then by id."""
+    return [_stored(row) for row in conn.execute(_latest_query(enabled_only=enabled_only))]
+
+
+def all_latest_readable(
+    conn: Connection, *, enabled_only: bool = False
+) -> tuple[list[StoredSop], dict[str, Exception]]:
+    """Like `all_latest`, but an SOP whose stored definition no longer reads (stored before a
+    check was added) does not stop the others: it goes to the second result, by id, with its error."""
+    readable: list[StoredSop] = []
+    unreadable: dict[str, Exception] = {}
+    for row in conn.execute(_latest_query(enabled_only=enabled_only)):
+        try:
+            readable.append(_stored(row))
+        except Exception as exc:  # any error of one definition is that SOP's alone
+            unreadable[row.sop_id] = exc
+    return readable, unreadable
 
 
 def summaries(conn: Connection) -> list[SopSummary]:

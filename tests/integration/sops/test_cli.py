@@ -74,11 +74,12 @@ def test_apply_list_show(siyu: Siyu, tmp_path: Path) -> None:
             "priority": 0,
             "latest_version": 2,
             "updated_at": "2026-11-23T09:30:00+08:00",
+            "planning_failure": None,
         }
     ]
     table = siyu("sop", "list").stdout.splitlines()
-    assert table[0].split() == ["id", "name", "kind", "enabled", "priority", "version", "updated"]
-    assert table[1].split() == ["hello", "问候", "customer", "yes", "0", "2", "2026-11-23", "09:30"]
+    assert table[0].split() == ["id", "name", "kind", "enabled", "priority", "version", "updated", "planning"]
+    assert table[1].split() == ["hello", "问候", "customer", "yes", "0", "2", "2026-11-23", "09:30", "-"]
 
     assert siyu("sop", "show", "hello").stdout == simple(text="您好")
     assert siyu("sop", "show", "hello", "--version", "1").stdout == simple(text="你好")

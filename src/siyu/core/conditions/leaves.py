@@ -35,6 +35,8 @@ from siyu.core.conditions.reader import (
     ConditionReader,
     HeadParser,
     Path,
+    control_character,
+    control_message,
     describe,
     is_number,
     is_scalar,
@@ -184,6 +186,8 @@ def parse_event(reader: ConditionReader, raw: Mapping[Any, Any], _target: Target
         spec = raw["sum"]
         if not isinstance(spec, Mapping) or not isinstance(spec.get("field"), str):
             reader.fail((*path, "sum"), "expected {field: amount, gte: 500}")
+        elif (found := control_character(spec["field"])) is not None:
+            reader.fail((*path, "sum", "field"), control_message(spec["field"], found))
         else:
             bound = reader.bound({k: v for k, v in spec.items() if k != "field"}, (*path, "sum"))
             if bound is not None:

@@ -83,6 +83,9 @@ class ConditionReader:
         if not isinstance(value, str) or not value.strip():
             self.fail((*path, key), f"expected {what} (text), got {describe(value)}")
             return None
+        if (found := control_character(value.strip())) is not None:
+            self.fail((*path, key), control_message(value.strip(), found))
+            return None
         return value.strip()
 
     def bound(
@@ -203,6 +206,11 @@ class ConditionReader:
         ok = True
         for key, wanted in value.items():
             where = (*path, "where", str(key))
+            if isinstance(key, str) and (found := control_character(key)) is not None:
+                # the key is not part of the path: a control character would garble the message
+                self.fail((*path, "where"), control_message(key, found))
+                ok = False
+                continue
             if not isinstance(key, str) or not key or '"' in key or "\\" in key:
                 self.fail(where, "a property name must be non-empty text without quotes or backslashes")
                 ok = False
@@ -227,6 +235,21 @@ class ConditionReader:
             )
             return None
         return value
+
+
+def control_character(text: str) -> str | None:
+    """The first control character (C0, DEL or C1) in `text`, if any. Names and keys become SQL
+    values and JSON paths: a NUL breaks the SQLite query, and no one means any of them."""
+    return next((c for c in text if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F), None)
+
+
+def control_message(text: str, found: str) -> str:
+    """The problem, in Chinese and in English, naming the character and the text it is in."""
+    code = f"U+{ord(found):04X}"
+    shown = "".join(f"\\u{ord(c):04x}" if control_character(c) else c for c in text)
+    return (
+        f"名称或键 {shown} 含有控制字符 {code}，不允许使用 (the name or key {shown} holds the control character {code})"
+    )
 
 
 def is_scalar(value: object) -> bool:

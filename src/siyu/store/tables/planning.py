@@ -59,6 +59,12 @@ sop_state = sa.Table(
     sa.Column("recurring_target", Instant, nullable=True),
     sa.Column("recurring_cursor", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("last_tick_at", Instant, nullable=True),
+    # the last failure of one of the SOP's steps (planner.failures): the error's class and
+    # message, never its SQL; cleared when a later tick runs the SOP cleanly
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("last_error_step", sa.String(16), nullable=True),
+    sa.Column("last_error_at", Instant, nullable=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),  # ticks in a row that failed
 )
 
 # one row (id 1): the workday calendar (core.workdays fingerprint) by which pending and

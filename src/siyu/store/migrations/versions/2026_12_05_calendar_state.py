@@ -3,7 +3,7 @@ last planned by, and the cursor of a re-plan under way.
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-12-20
+Create Date: 2026-12-05
 """
 
 from collections.abc import Sequence
