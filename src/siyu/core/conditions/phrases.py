@@ -95,7 +95,7 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "en": "enters when {event}{where} happens and the audience holds",
     },
     "sop.exit.none": {"zh-CN": "未设退出条件", "en": "no exit condition"},
-    "sop.exit.when": {"zh-CN": "满足退出条件即退出：{condition}", "en": "leaves as soon as {condition}"},
+    "sop.exit.when": {"zh-CN": "满足退出条件即退出：{condition}", "en": "leaves as soon as this holds: {condition}"},
     "sop.when.always": {"zh-CN": "无条件执行", "en": "always carried out"},
     "sop.when.only": {"zh-CN": "仅当{condition}时执行，否则跳过", "en": "only when {condition}; skipped otherwise"},
     # durations
