@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 import typer
 from rich.cells import cell_len
+from sqlalchemy.exc import OperationalError
 
 from siyu.accounts.actors import CliActor
 from siyu.brand import settings as settings_service
@@ -25,11 +27,16 @@ from siyu.cli.app import (
     out,
     parse_now,
     print_json,
+    reader_locale,
+    state,
 )
+from siyu.config import load_settings
 from siyu.core.errors import Problem, ValidationError
+from siyu.core.sop_words import sop_words, words_json, words_lines
 from siyu.core.timeutil import from_us, to_us
 from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
+from siyu.store.db import normalize_url
 
 sop_app = typer.Typer(help="SOP files: validate, apply, list, show.", no_args_is_help=True)
 app.add_typer(sop_app, name="sop")
@@ -43,6 +50,17 @@ PathsArgument = Annotated[
 class ShowFormat(StrEnum):
     yaml = "yaml"
     json = "json"
+    text = "text"
+
+
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Names the data has never had (tags, attributes, event types, products, staff, roles) "
+        "are problems: exit 1 and store nothing.",
+    ),
+]
 
 
 def _print_warnings(warnings: list[Problem]) -> None:
@@ -50,11 +68,41 @@ def _print_warnings(warnings: list[Problem]) -> None:
         err.print(f"warning: {warning}", markup=False, highlight=False)
 
 
+def _database_to_read() -> str | None:
+    """Why the names cannot be checked (no database yet), or None when they can."""
+    url = normalize_url(load_settings(state.database_url).database_url)
+    if url.startswith("sqlite"):
+        file = sa.engine.make_url(url).database
+        if not file or file == ":memory:" or not Path(file).is_file():
+            return f"no database at {url}"
+    return None
+
+
+def _name_warnings(checked: sop_service.Checked, *, strict: bool) -> list[Problem]:
+    missing = _database_to_read()
+    if missing is None:
+        try:
+            with engine().connect() as conn:
+                return sop_service.name_warnings(conn, checked.sops, reader_locale())
+        except OperationalError as exc:
+            missing = f"the database cannot be read ({exc.orig or exc})"
+    if strict:
+        raise ValidationError([Problem("--strict", f"cannot check names: {missing}")])
+    err.print(f"note: names not checked against the data: {missing}", markup=False, highlight=False)
+    return []
+
+
 @sop_app.command("validate")
 @handles_errors
-def validate(paths: PathsArgument) -> None:
-    """Check SOP files without touching the database; exit 1 if any problem is found."""
+def validate(paths: PathsArgument, strict: StrictOption = False) -> None:
+    """Check SOP files; exit 1 if any problem is found. Names the data has never had are warned
+    of (checked in the database when there is one; `--strict` makes them problems)."""
     checked = sop_service.check(paths)
+    unknown = _name_warnings(checked, strict=strict) if not checked.problems else []
+    if strict:
+        checked.problems += unknown
+    else:
+        checked.warnings += unknown
     _print_warnings(checked.warnings)
     if checked.problems:
         for problem in checked.problems:
@@ -66,14 +114,17 @@ def validate(paths: PathsArgument) -> None:
 
 @sop_app.command("apply")
 @handles_errors
-def apply(paths: PathsArgument, now: NowOption = None) -> None:
-    """Validate every file, then store them all in one transaction (nothing is stored if one fails)."""
+def apply(paths: PathsArgument, now: NowOption = None, strict: StrictOption = False) -> None:
+    """Validate every file, then store them all in one transaction (nothing is stored if one fails).
+    Names the data has never had are printed as warnings; with `--strict` nothing is stored."""
     now_us = to_us(parse_now(now))
     checked = sop_service.check(paths)
     if checked.problems:
         raise ValidationError(checked.problems)
     with engine().begin() as conn:
-        report = sop_overview.apply_checked(conn, CliActor.current(), checked, now_us=now_us)
+        report = sop_overview.apply_checked(
+            conn, CliActor.current(), checked, now_us=now_us, strict=strict, locale=reader_locale()
+        )
     _print_warnings(report.warnings)
     for item in report.applied:
         out.print(f"{item.outcome.value:<9} {item.sop_id} (version {item.version})", markup=False, highlight=False)
@@ -160,15 +211,25 @@ def show(
     sop_id: Annotated[str, typer.Argument(metavar="ID", help="The SOP's id.")],
     version: Annotated[int | None, typer.Option("--version", min=1, help="A version number (default: latest).")] = None,
     output: Annotated[
-        ShowFormat, typer.Option("--format", help="yaml: the stored source; json: metadata and definition.")
+        ShowFormat,
+        typer.Option(
+            "--format",
+            help="yaml: the stored source; json: metadata, definition and words; "
+            "text: its audience, entry, exit and each step's when in words ($SIYU_LOCALE).",
+        ),
     ] = ShowFormat.yaml,
 ) -> None:
-    """Print one version of an SOP: its YAML source as applied, or JSON with its definition."""
+    """Print one version of an SOP: its YAML source as applied, JSON with its definition, or in words."""
     with engine().begin() as conn:
         stored = sop_service.latest(conn, sop_id) if version is None else sop_service.version(conn, sop_id, version)
         zone = settings_service.load(conn).zone
     if output is ShowFormat.yaml:
         sys.stdout.write(stored.source if stored.source.endswith("\n") else stored.source + "\n")
+        return
+    words = sop_words(stored.sop, reader_locale(), zone)
+    if output is ShowFormat.text:
+        for line in words_lines(stored.sop.name, stored.version, words, reader_locale()):
+            out.print(line, markup=False, highlight=False)
         return
     print_json(
         {
@@ -183,6 +244,7 @@ def show(
             "source_file": stored.source_file,
             "created_at": from_us(stored.created_at_us, zone).isoformat(),
             "definition": stored.definition,
+            "words": words_json(words),
         }
     )
 

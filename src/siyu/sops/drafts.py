@@ -26,9 +26,10 @@ from sqlalchemy.engine import Connection
 from siyu.accounts import audit
 from siyu.accounts.users import User
 from siyu.core.errors import Problem, ValidationError, format_path
+from siyu.core.language import DEFAULT_LOCALE
 from siyu.core.model import Sop
 from siyu.core.yamlsource import LoadedSop, load_sops
-from siyu.sops.repo import FileSop, Outcome, apply_text, check_text, set_enabled
+from siyu.sops.repo import FileSop, Outcome, apply_text, check_text, name_warnings, set_enabled
 from siyu.sops.yaml_writer import MAX_NESTING, depth
 from siyu.store.tables import sop_versions, sops
 
@@ -116,16 +117,19 @@ def draft_file(conn: Connection | None, raw: dict[str, Any] | None, base: Path |
     return CONSOLE_FOLDER / DRAFT_NAME
 
 
-def check_draft(conn: Connection | None, source: str, *, base: Path | None = None) -> DraftCheck:
-    """Validate a draft; with a connection, also refuse changing a stored SOP's kind (as apply does)."""
+def check_draft(
+    conn: Connection | None, source: str, *, base: Path | None = None, locale: str = DEFAULT_LOCALE
+) -> DraftCheck:
+    """Validate a draft; with a connection, also refuse changing a stored SOP's kind (as apply
+    does) and warn of names the data has never had (in `locale`)."""
     try:
-        return _check_draft(conn, source, base)
+        return _check_draft(conn, source, base, locale)
     except RecursionError:
         message = f"lists and mappings nest too deeply (at most {MAX_NESTING} levels)"
         return DraftCheck([Located(f"{DRAFT_NAME}:1: (top)", message, 1, "(top)")], [])
 
 
-def _check_draft(conn: Connection | None, source: str, base: Path | None) -> DraftCheck:
+def _check_draft(conn: Connection | None, source: str, base: Path | None, locale: str) -> DraftCheck:
     try:
         loaded = load_sops(source, DRAFT_NAME)
     except ValidationError as exc:
@@ -151,6 +155,8 @@ def _check_draft(conn: Connection | None, source: str, base: Path | None) -> Dra
             )
             problems.append(locate(found.locate(problem), file))
             found = None
+    if found is not None and conn is not None:
+        warnings += [locate(p, file) for p in name_warnings(conn, [found], locale)]
     return DraftCheck(problems, warnings, raw, found, file)
 
 

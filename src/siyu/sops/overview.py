@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from siyu.accounts import audit
 from siyu.accounts.actors import Actor
 from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.core.language import DEFAULT_LOCALE
 from siyu.core.yamlsource import load_sops
 from siyu.sops import repo as sop_service
 from siyu.store.tables import sop_entries, sop_state, sop_versions, sops
@@ -190,19 +191,36 @@ def check_characters(text: str, file: Path) -> None:
         ) from exc
 
 
-def apply_source(conn: Connection, actor: Actor, text: str, *, now_us: int) -> sop_service.ApplyReport:
-    """Validate and apply SOP text (all or nothing); every new version is audited."""
+def apply_source(
+    conn: Connection,
+    actor: Actor,
+    text: str,
+    *,
+    now_us: int,
+    strict: bool = False,
+    locale: str = DEFAULT_LOCALE,
+) -> sop_service.ApplyReport:
+    """Validate and apply SOP text (all or nothing); every new version is audited. With `strict`,
+    names the data has never had refuse the apply (else they are warnings)."""
     check_characters(text, CONSOLE_FOLDER / "sop.yaml")
-    report = sop_service.apply_text(conn, text, console_file(text), now_us=now_us)
+    report = sop_service.apply_text(conn, text, console_file(text), now_us=now_us, strict=strict, locale=locale)
     _audit_applied(conn, actor, report, now_us=now_us)
     return report
 
 
 def apply_checked(
-    conn: Connection, actor: Actor, checked: sop_service.Checked, *, now_us: int
+    conn: Connection,
+    actor: Actor,
+    checked: sop_service.Checked,
+    *,
+    now_us: int,
+    strict: bool = False,
+    locale: str = DEFAULT_LOCALE,
 ) -> sop_service.ApplyReport:
     """Apply SOP files read and checked (`siyu sop apply`); every new version is audited."""
-    report = sop_service.apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings)
+    report = sop_service.apply_sops(
+        conn, checked.sops, now_us=now_us, warnings=checked.warnings, strict=strict, locale=locale
+    )
     _audit_applied(conn, actor, report, now_us=now_us)
     return report
 

@@ -20,10 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.core.errors import NotFoundError, Problem, ValidationError, format_path
+from siyu.core.language import DEFAULT_LOCALE
 from siyu.core.model import Sop, asset_of, content_paths, templates_of
 from siyu.core.render import CUSTOMER_FIELDS, TemplateError, placeholders
 from siyu.core.sopparse.sop import parse_sop, warnings_of
 from siyu.core.yamlsource import LoadedSop, load_sops
+from siyu.sops.known_names import sop_name_warnings
 from siyu.store.tables import customer_attributes, sop_versions, sops
 
 SOP_SUFFIXES = (".yaml", ".yml")
@@ -127,12 +129,14 @@ def check_text(text: str, file: Path) -> Checked:
     return Checked(files=[file], sops=found, problems=[*problems, *_duplicate_ids(found)], warnings=warnings)
 
 
-def apply_text(conn: Connection, text: str, file: Path, *, now_us: int) -> ApplyReport:
+def apply_text(
+    conn: Connection, text: str, file: Path, *, now_us: int, strict: bool = False, locale: str = DEFAULT_LOCALE
+) -> ApplyReport:
     """Validate SOP text, then write its SOPs in the caller's transaction (all or nothing)."""
     checked = check_text(text, file)
     if checked.problems:
         raise ValidationError(checked.problems)
-    return apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings)
+    return apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings, strict=strict, locale=locale)
 
 
 def check(paths: Sequence[Path]) -> Checked:
@@ -238,9 +242,23 @@ def apply(conn: Connection, paths: Sequence[Path], *, now_us: int) -> ApplyRepor
     return apply_sops(conn, checked.sops, now_us=now_us, warnings=checked.warnings)
 
 
+def name_warnings(conn: Connection, found: Sequence[FileSop], locale: str = DEFAULT_LOCALE) -> list[Problem]:
+    """Tags, attributes, event types, products, staff and roles the SOPs name that the data has
+    never had, located, with the closest names that exist (`sops.known_names`)."""
+    return [w for item in found for w in sop_name_warnings(conn, item.sop, item.loaded, locale)]
+
+
 def apply_sops(
-    conn: Connection, found: Sequence[FileSop], *, now_us: int, warnings: Sequence[Problem] = ()
+    conn: Connection,
+    found: Sequence[FileSop],
+    *,
+    now_us: int,
+    warnings: Sequence[Problem] = (),
+    strict: bool = False,
+    locale: str = DEFAULT_LOCALE,
 ) -> ApplyReport:
+    """Write the SOPs (all or nothing). Unknown names are warnings; with `strict`, problems that
+    refuse the whole apply."""
     duplicates = _duplicate_ids(found)
     if duplicates:
         raise ValidationError(duplicates)
@@ -260,8 +278,11 @@ def apply_sops(
             )
     if problems:
         raise ValidationError(problems)
+    unknown = name_warnings(conn, found, locale)
+    if strict and unknown:
+        raise ValidationError(unknown)
     known = _attribute_keys(conn)
-    all_warnings = list(warnings)
+    all_warnings = [*warnings, *unknown]
     applied: list[Applied] = []
     for item in found:
         all_warnings += unknown_attributes(item, known)

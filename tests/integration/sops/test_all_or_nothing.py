@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from siyu.core.errors import ValidationError
 from siyu.sops import repo as sop_service
-from siyu.store.tables import customer_attributes, customers
+from siyu.store.tables import customer_attributes, customer_tags, customers
 from tests.integration.sops.scenarios import NOW_US, simple, snapshot, write
 
 
@@ -78,6 +78,7 @@ def test_warnings_for_missing_materials_and_unknown_attributes(engine: Engine, t
         conn.execute(
             sa.insert(customer_attributes).values(customer_id=1, key="vip_level", kind="text", value_text="金")
         )
+        conn.execute(sa.insert(customer_tags).values(customer_id=1, tag="会员"))  # the audience's tag is known
         report = sop_service.apply(conn, [file], now_us=NOW_US)
     assert [str(w) for w in report.warnings] == [
         f"{file}:12: steps[0].content[1].image: material assets/qr.png is missing "

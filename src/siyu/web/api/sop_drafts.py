@@ -125,8 +125,10 @@ def _check_out(check: sop_drafts.DraftCheck) -> dict[str, Any]:
     summary="Check a draft SOP (nothing is stored)",
     dependencies=[ReadOnly],
 )
-def validate(body: DraftIn, conn: Db, who: Operator) -> dict[str, Any]:
-    return _check_out(sop_drafts.check_draft(conn, body.source))
+def validate(request: Request, body: DraftIn, conn: Db, who: Operator) -> dict[str, Any]:
+    """`warnings` name what the data has never had (a tag, attribute, event type, product, staff id
+    or role), with the closest names that exist, in the caller's language."""
+    return _check_out(sop_drafts.check_draft(conn, body.source, locale=locale_of(request, who.user.locale)))
 
 
 def preview_answer(conn: Connection, check: sop_drafts.DraftCheck, now: int) -> dict[str, Any]:
@@ -154,8 +156,9 @@ def preview_answer(conn: Connection, check: sop_drafts.DraftCheck, now: int) -> 
     summary="Who a draft SOP's audience holds now (size, sample)",
     dependencies=[ReadOnly],
 )
-def preview(body: DraftIn, conn: Db, who: Operator, now: NowUs) -> dict[str, Any]:
-    return preview_answer(conn, sop_drafts.check_draft(conn, body.source), now)
+def preview(request: Request, body: DraftIn, conn: Db, who: Operator, now: NowUs) -> dict[str, Any]:
+    check = sop_drafts.check_draft(conn, body.source, locale=locale_of(request, who.user.locale))
+    return preview_answer(conn, check, now)
 
 
 def every_us(every: str) -> int:

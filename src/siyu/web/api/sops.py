@@ -315,8 +315,22 @@ def audience(
 
 
 @router.post("/sops", response_model=ApplyOut, summary="Validate and apply SOP YAML (a new version)")
-def apply(body: SourceIn, conn: Db, who: Operator, now: NowUs) -> dict[str, Any]:
-    report = sop_overview.apply_source(conn, who.user, body.source, now_us=now)
+def apply(
+    request: Request,
+    body: SourceIn,
+    conn: Db,
+    who: Operator,
+    now: NowUs,
+    strict: Annotated[
+        bool,
+        Query(
+            description="Refuse (422, nothing stored) when the SOP names a tag, attribute, event type, product, "
+            "staff id or role the data has never had; by default those are `warnings`"
+        ),
+    ] = False,
+) -> dict[str, Any]:
+    locale = locale_of(request, who.user.locale)
+    report = sop_overview.apply_source(conn, who.user, body.source, now_us=now, strict=strict, locale=locale)
     applied = [{"sop": a.sop_id, "outcome": a.outcome.value, "version": a.version} for a in report.applied]
     return {
         **applied[0],

@@ -15,12 +15,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from siyu.audiences import preview as audience_preview
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError
+from siyu.core.sop_words import sop_words
 from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
 from siyu.sops.diff import version_diff
 from siyu.sops.timeline import campaign_day, duration_text, timeline
 from siyu.web.common.sops import MAX_VERSION, SOP_ID_PATTERN
 from siyu.web.deps import Caller, Db, NowUs, Operator
+from siyu.web.i18n import locale_of
 from siyu.web.templating import render
 
 router = APIRouter()
@@ -56,11 +58,12 @@ def sop_list(
     )
 
 
-def _detail_context(conn: Any, who: Caller, sop_id: str) -> dict[str, Any]:
+def _detail_context(conn: Any, who: Caller, sop_id: str, locale: str) -> dict[str, Any]:
     row = sop_overview.one(conn, sop_id)
     stored = sop_service.latest(conn, sop_id)
     zone = brand_settings.load(conn).zone
     return {
+        "words": sop_words(stored.sop, locale, zone),
         "caller": who,
         "row": row,
         "sop": stored.sop,
@@ -75,7 +78,8 @@ def _detail_context(conn: Any, who: Caller, sop_id: str) -> dict[str, Any]:
 
 @router.get("/sops/{sop_id}", response_class=HTMLResponse)
 def sop_page(request: Request, sop_id: SopId, conn: Db, who: Operator) -> HTMLResponse:
-    return render(request, "sops/detail.html", _detail_context(conn, who, sop_id))
+    context = _detail_context(conn, who, sop_id, locale_of(request, who.user.locale))
+    return render(request, "sops/detail.html", context)
 
 
 def _switch(request: Request, conn: Any, who: Caller, sop_id: str, enabled: bool, now: int) -> Response:
