@@ -55,9 +55,20 @@ def _root(
 
 
 def engine() -> Engine:
-    from siyu.store.db import create_engine
+    from siyu.store.db import create_engine, key_source
 
-    return create_engine(load_settings(state.database_url).database_url)
+    settings = load_settings(state.database_url)
+    secret_key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    keys = key_source(
+        settings.database_url, key=secret_key, key_file=settings.secret_key_file, data_dir=settings.data_dir
+    )
+    return create_engine(settings.database_url, secret_keys=keys)
+
+
+def writer(db: Engine) -> Engine:
+    """`db` for transactions that will write: on SQLite they take the write lock at BEGIN, as the
+    server's writers do (store.db), so one that reads first cannot fail to upgrade."""
+    return db.execution_options(siyu_begin="IMMEDIATE") if db.dialect.name == "sqlite" else db
 
 
 def reader_locale() -> str:
