@@ -4,7 +4,9 @@ sealed then. Every engine carries the keyring that seals and opens secrets (`sec
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,7 +60,40 @@ def _on_sqlite_begin(conn: Connection) -> None:
     if info.get("siyu_no_wait", False) != no_wait:
         conn.exec_driver_sql(f"PRAGMA busy_timeout={0 if no_wait else BUSY_TIMEOUT_MS}")
         info["siyu_no_wait"] = no_wait
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("siyu_begin") == "IMMEDIATE" else "BEGIN")
+    if options.get("siyu_begin") != "IMMEDIATE":
+        conn.exec_driver_sql("BEGIN")
+    elif callable(note := options.get("siyu_wait_note")) and not no_wait:
+        _begin_immediate_patiently(conn, note)
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+WAIT_NOTE_AFTER_MS = 1500
+
+
+def _begin_immediate_patiently(conn: Connection, note: Callable[[], None]) -> None:
+    """`engine.execution_options(siyu_wait_note=f)`: an immediate writer that waits for the write
+    lock as long as another writer holds it (a server import can outlast any busy timeout),
+    calling `f()` once when it has waited WAIT_NOTE_AFTER_MS, so a person sees why it is slow."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA busy_timeout={WAIT_NOTE_AFTER_MS}")
+    noted = False
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            if not noted:
+                noted = True
+                note()
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            time.sleep(0.01)  # SQLite answers BUSY at once in a few cases: no spinning then
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def create_engine(url: str, *, migrate: bool = True, secret_keys: KeySource | None = None) -> Engine:

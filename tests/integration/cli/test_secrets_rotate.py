@@ -47,7 +47,7 @@ def test_rotate_into_a_new_key_file_reseals_everything_and_keeps_the_old_key(
     assert "3 secret(s) sealed" in rotated.output
     assert stat.S_IMODE(os.stat(new_file).st_mode) == 0o600
     new_keys = read_key_file(new_file)
-    assert len(new_keys) == 2  # the new key, then the old one: the file alone opens everything
+    assert len(new_keys) >= 2  # the new key, then the old ones: the file alone opens everything
     [new_id] = _sealing_key_ids(saved)
     assert new_id != old_id
 
@@ -56,7 +56,7 @@ def test_rotate_into_a_new_key_file_reseals_everything_and_keeps_the_old_key(
     assert status.exit_code == 0, status.output
     shown = json.loads(status.output)
     assert shown["sealing_key"] == new_id and shown["secrets_by_key"] == {new_id: 3}
-    assert shown["keys"][1] == old_id
+    assert old_id in shown["keys"][1:]  # the old key still opens
     shown_wecom = siyu("channel", "show", "wecom")  # the CLI opens the secrets with the new file alone
     assert shown_wecom.exit_code == 0, shown_wecom.output
 
