@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from tests.support.web import Web, web_for
 # Passwords: the cheapest argon2 parameters in tests (hashes still verify as real argon2). The
 # defaults cost about 0.25 s per hash, a second per test that makes its four users.
 accounts._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+# Secrets are sealed with a key from the process settings; on PostgreSQL, whose key has no home
+# beside the database, the test engines and the in-process CLI share one in this directory.
+os.environ.setdefault("SIYU_DATA_DIR", tempfile.mkdtemp(prefix="siyu-test-keys-"))
 
 # Timing belongs in bench/: on a loaded 2-core CI machine a slow first draw or example is not a bug.
 settings.register_profile("siyu", deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,9 @@
-"""Process settings: where the database is, and the language the CLI answers in. Brand
-settings live in the database."""
+"""Process settings: where the database is, where the keys that seal stored secrets are, and
+the language the CLI answers in. Brand settings live in the database."""
 
+from pathlib import Path
+
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///siyu.db"
@@ -11,6 +14,11 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     locale: str = "zh-CN"  # SIYU_LOCALE: zh-CN or en, for reasons the CLI shows
+    # the keys that seal channel secrets (store.secret_keys): Fernet keys, comma-separated, or a
+    # file of them; else a key file beside a SQLite database, or in data_dir
+    secret_key: SecretStr | None = None  # SIYU_SECRET_KEY
+    secret_key_file: Path | None = None  # SIYU_SECRET_KEY_FILE
+    data_dir: Path | None = None  # SIYU_DATA_DIR
 
 
 def load_settings(database_url: str | None = None) -> Settings:

@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from siyu.store.db import create_engine
+from siyu.store.db import create_engine, key_source
 from siyu.store.tables import metadata
 
 POSTGRES_URL = os.environ.get("SIYU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -52,7 +52,10 @@ class PostgresSchema:
             admin.dispose()
         separator = "&" if "?" in POSTGRES_URL else "?"
         self.url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{self.schema}"
-        self.engine = create_engine(self.url)
+        # the key the in-process CLI finds too: $SIYU_DATA_DIR/secret.key (tests/conftest.py sets it)
+        data_dir = Path(os.environ["SIYU_DATA_DIR"]) if "SIYU_DATA_DIR" in os.environ else None
+        keys = key_source(self.url, key=None, key_file=None, data_dir=data_dir)
+        self.engine = create_engine(self.url, secret_keys=keys)
 
     def fresh(self) -> Engine:
         names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)

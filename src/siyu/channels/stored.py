@@ -1,6 +1,8 @@
 """Stored channel settings: one row per adapter (and the dispatcher's `delivery` row), with the
-secrets apart. Saving validates everything and changes nothing on a problem; a secret left out
-keeps its stored value, an empty string clears it; secrets are never read back out (`shown`).
+secrets apart and sealed (`store.sealed_secrets`: encrypted with the engine's key; a
+`ChannelConfig` holds them opened). Saving validates everything and changes nothing on a
+problem; a secret left out keeps its stored value, an empty string clears it; secrets are never
+read back out (`shown`).
 A person's save (`change`, from the console, the API or the CLI) is audited as `channel.save`
 with the names of what changed — never a secret's value."""
 
@@ -22,6 +24,8 @@ from siyu.channels.delivery_settings import DeliverySettings
 from siyu.channels.registry import DELIVERY, SETTINGS_MODELS
 from siyu.channels.settings import ChannelSettings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.store.sealed_secrets import open_secrets, seal_secrets
+from siyu.store.secret_keys import keyring_of
 from siyu.store.tables import channels
 
 ALWAYS_ON = frozenset({"inbox", DELIVERY})
@@ -52,9 +56,8 @@ def load(conn: Connection, name: str) -> ChannelConfig:
     row = conn.execute(sa.select(channels).where(channels.c.name == name)).first()
     if row is None:
         return ChannelConfig(name, name in ALWAYS_ON)
-    return ChannelConfig(
-        name, bool(row.enabled) or name in ALWAYS_ON, dict(row.settings), dict(row.secrets), int(row.updated_at)
-    )
+    secrets = open_secrets(keyring_of(conn), name, row.secrets) if row.secrets else {}
+    return ChannelConfig(name, bool(row.enabled) or name in ALWAYS_ON, dict(row.settings), secrets, int(row.updated_at))
 
 
 def load_all(conn: Connection) -> dict[str, ChannelConfig]:
@@ -65,8 +68,9 @@ def load_all(conn: Connection) -> dict[str, ChannelConfig]:
         if row is None:
             configs[name] = ChannelConfig(name, name in ALWAYS_ON)
         else:
+            secrets = open_secrets(keyring_of(conn), name, row.secrets) if row.secrets else {}
             configs[name] = ChannelConfig(
-                name, bool(row.enabled) or name in ALWAYS_ON, dict(row.settings), dict(row.secrets), row.updated_at
+                name, bool(row.enabled) or name in ALWAYS_ON, dict(row.settings), secrets, row.updated_at
             )
     return configs
 
@@ -138,7 +142,7 @@ def save(
     values = {
         "enabled": turned_on or name in ALWAYS_ON,
         "settings": clean_settings,
-        "secrets": clean_secrets,
+        "secrets": seal_secrets(keyring_of(conn), clean_secrets) if clean_secrets else {},
         "updated_at": now_us,
     }
     updated = conn.execute(sa.update(channels).where(channels.c.name == name).values(**values)).rowcount

@@ -9,6 +9,7 @@ from siyu.cli import (  # noqa: F401  (registers commands)
     demo,
     imports,
     plan,
+    secrets,
     settings,
     sop,
     tasks,

@@ -55,9 +55,37 @@ def _root(
 
 
 def engine() -> Engine:
-    from siyu.store.db import create_engine
+    from siyu.store.db import create_engine, key_source
 
-    return create_engine(load_settings(state.database_url).database_url)
+    settings = load_settings(state.database_url)
+    secret_key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    keys = key_source(
+        settings.database_url, key=secret_key, key_file=settings.secret_key_file, data_dir=settings.data_dir
+    )
+    db = create_engine(settings.database_url, secret_keys=keys)
+    db.update_execution_options(siyu_wait_note=_note_waiting)  # writers queue, as the server's do
+    return db
+
+
+def _note_waiting() -> None:
+    if not _waiting_noted:
+        _waiting_noted.append(True)
+        err.print(
+            "等待数据库：另一个写入（如服务器上的导入）正在进行，轮到时继续… · "
+            "waiting for the database: another writer (a server import?) holds it; continuing when it is done",
+            markup=False,
+            highlight=False,
+        )
+
+
+_waiting_noted: list[bool] = []  # the note is shown once a process
+
+
+def writer(db: Engine) -> Engine:
+    """`db` for transactions that will write: on SQLite they take the write lock at BEGIN, as the
+    server's writers do (store.db), so one that reads first cannot fail to upgrade; and, the CLI's
+    engine being patient, they wait for a long writer (a server import) with a note after 1.5 s."""
+    return db.execution_options(siyu_begin="IMMEDIATE") if db.dialect.name == "sqlite" else db
 
 
 def reader_locale() -> str:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from siyu.cli.app import FormatOption, OutputFormat, app, engine, err, handles_errors, out, print_json
+from siyu.cli.app import FormatOption, OutputFormat, app, engine, err, handles_errors, out, print_json, writer
 from siyu.ingest.service import KINDS, ImportReport, import_file
 
 import_app = typer.Typer(
@@ -79,7 +79,8 @@ def show(report: ImportReport, fmt: OutputFormat) -> None:
 
 def run_import(kind: str, path: Path, skip_invalid: bool, fmt: OutputFormat) -> None:
     with progress_bar(path) as progress:
-        report = import_file(engine(), kind, path, skip_invalid=skip_invalid, progress=progress)
+        # one transaction that reads before it writes: it takes the write lock at BEGIN, waiting its turn
+        report = import_file(writer(engine()), kind, path, skip_invalid=skip_invalid, progress=progress)
     show(report, fmt)
 
 

@@ -252,7 +252,12 @@ def _run(engine: Engine, job_id: int, clock: Clock) -> None:
     try:
         # On SQLite the import takes the write lock at BEGIN: it reads the settings first, and a
         # deferred transaction could not upgrade to writing after another writer committed.
-        importer = engine.execution_options(siyu_begin="IMMEDIATE")
+        # It waits as long as another writer (a CLI import) holds the lock, rather than fail at the
+        # busy timeout.
+        importer = engine.execution_options(
+            siyu_begin="IMMEDIATE",
+            siyu_wait_note=lambda: log.info("import job %s waits for the database: another writer holds it", job_id),
+        )
         report = import_file(importer, job.kind, upload, skip_invalid=job.skip_invalid, progress=progress)
     except ValidationError as exc:
         located = [{**locate(p.where, str(upload), job.filename), "message": p.message} for p in exc.problems]

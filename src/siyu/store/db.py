@@ -1,15 +1,21 @@
 """Engines and transactions. SQLite gets WAL and pragmas suited to bulk work; both databases
-are migrated to the newest schema on first use."""
+are migrated to the newest schema on first use, and any channel secret still stored plain is
+sealed then. Every engine carries the keyring that seals and opens secrets (`secret_keys`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+
+from siyu.store.secret_keys import Keyring, KeySource, attach
 
 # Temporary b-trees (big IN lists, materialised CTEs) spill to files rather than the heap, and
 # the memory map stays small: at a million customers this halves peak memory at the same speed.
@@ -54,10 +60,45 @@ def _on_sqlite_begin(conn: Connection) -> None:
     if info.get("siyu_no_wait", False) != no_wait:
         conn.exec_driver_sql(f"PRAGMA busy_timeout={0 if no_wait else BUSY_TIMEOUT_MS}")
         info["siyu_no_wait"] = no_wait
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("siyu_begin") == "IMMEDIATE" else "BEGIN")
+    if options.get("siyu_begin") != "IMMEDIATE":
+        conn.exec_driver_sql("BEGIN")
+    elif callable(note := options.get("siyu_wait_note")) and not no_wait:
+        _begin_immediate_patiently(conn, note)
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, *, migrate: bool = True) -> Engine:
+WAIT_NOTE_AFTER_MS = 1500
+
+
+def _begin_immediate_patiently(conn: Connection, note: Callable[[], None]) -> None:
+    """`engine.execution_options(siyu_wait_note=f)`: an immediate writer that waits for the write
+    lock as long as another writer holds it (a server import can outlast any busy timeout),
+    calling `f()` once when it has waited WAIT_NOTE_AFTER_MS, so a person sees why it is slow."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA busy_timeout={WAIT_NOTE_AFTER_MS}")
+    noted = False
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            if not noted:
+                noted = True
+                note()
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            time.sleep(0.01)  # SQLite answers BUSY at once in a few cases: no spinning then
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def create_engine(url: str, *, migrate: bool = True, secret_keys: KeySource | None = None) -> Engine:
+    """An engine on `url`; `secret_keys` says where its keys are (default: the key file beside a
+    SQLite database, none for PostgreSQL — the surfaces pass the process settings' source)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url)
@@ -65,11 +106,19 @@ def create_engine(url: str, *, migrate: bool = True) -> Engine:
         event.listen(engine, "begin", _on_sqlite_begin)
     else:
         engine = sa.create_engine(url, pool_pre_ping=True)
+    attach(engine, Keyring(secret_keys or KeySource.of(url)))
     if migrate:
         from siyu.store.migrate import upgrade_if_needed
+        from siyu.store.sealed_secrets import seal_plain_secrets
 
         upgrade_if_needed(engine)
+        seal_plain_secrets(engine)
     return engine
+
+
+def key_source(url: str, *, key: str | None, key_file: Path | None, data_dir: Path | None) -> KeySource:
+    """The surfaces' one way from the process settings to where the keys are."""
+    return KeySource.of(normalize_url(url), key=key, key_file=key_file, data_dir=data_dir)
 
 
 @contextmanager

@@ -90,7 +90,8 @@ def test_a_form_saves_what_was_edited_and_hides_the_secret(web: Web) -> None:
     client, token = _form_client(web)
     page = client.get("/channels").text
     wecom_defaults = re.findall(r'name="(setting\.[a-z_]+)" value="([^"]*)"', _card(page, "wecom"))
-    form = {"csrf_token": token, "enabled": ["0", "1"], **dict(wecom_defaults)}
+    # the first value of a name, as a browser sends it: an unticked checkbox leaves only its hidden "0"
+    form = {"csrf_token": token, "enabled": ["0", "1"], **dict(reversed(wecom_defaults))}
     form |= {"setting.corp_id": "ww0123456789", "setting.agent_id": "1000002", "secret.contact_secret": CONTACT_SECRET}
     answer = client.post("/channels/wecom", data=form, follow_redirects=False)
     assert answer.status_code == 303, answer.text

@@ -35,6 +35,7 @@ def settings(**changes: Any) -> WeComSettings:
         "agent_secret": "agent-secret",
         "agent_id": 1000002,
         "base_url": BASE_URL,
+        "allow_custom_base_url": True,  # BASE_URL is not WeCom's own host
         "public_url": "https://siyu.test",
     }
     values.update(changes)
