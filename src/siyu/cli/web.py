@@ -29,9 +29,12 @@ app.add_typer(user_app, name="user")
 
 
 def _worker_loop(stop: threading.Event, interval: float) -> None:
+    from siyu.cli.wecom import sync_between_ticks
+    from siyu.directory.wecom_sync import WeComSync
     from siyu.planner.tick import tick
 
     db = engine()
+    wecom = WeComSync(db)
     while not stop.is_set():
         started = time.monotonic()
         try:
@@ -39,6 +42,8 @@ def _worker_loop(stop: threading.Event, interval: float) -> None:
             err.print(f"tick {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
         except Exception as exc:
             err.print(f"tick failed: {exc}", style="bold red", markup=False)
+        if not stop.is_set():
+            sync_between_ticks(wecom, to_us(parse_now(None)))
         stop.wait(interval)
 
 
