@@ -120,15 +120,18 @@ def serve(
 def _start_fake_wecom(db: Engine) -> FakeWeCom | None:
     """The fake WeCom on the address the WeCom channel points at, if it points at a local one."""
     from siyu.channels.wecom.fake_server import FakeWeCom
-    from siyu.demo.fake_wecom import fake_address
+    from siyu.demo.fake_wecom import corp_tags_of, fake_address
 
     with db.begin() as conn:
         address = fake_address(conn)
+        corp_tags = corp_tags_of(conn)
     if address is None:
         err.print("--fake-wecom: the WeCom channel is not pointed at a local fake (siyu demo wecom): not started")
         return None
     # the staff member "confirms" each mass send a minute later, as a person would in WeCom
-    fake = FakeWeCom(host=address.host, port=address.port, auto_confirm_after_s=60.0, check_media_ids=True)
+    fake = FakeWeCom(
+        host=address.host, port=address.port, auto_confirm_after_s=60.0, check_media_ids=True, corp_tags=corp_tags
+    )
     base = fake.start()
     out.print(f"WeCom: a local fake at {base} (calls and messages: {base}/fake/records)", markup=False)
     return fake
