@@ -14,6 +14,7 @@ from siyu.cli import (  # noqa: F401  (registers commands)
     sop,
     tasks,
     web,
+    wecom,
 )
 from siyu.cli.app import app
 

@@ -27,7 +27,9 @@ from siyu.cli.app import (
     print_json,
     reader_locale,
 )
+from siyu.cli.wecom import sync_between_ticks
 from siyu.core.timeutil import parse_duration_us, to_us
+from siyu.directory.wecom_sync import WeComSync
 from siyu.planner.simulation import DEFAULT_STEP_US
 from siyu.planner.simulation import simulate as run_simulation
 from siyu.planner.tick import TickReport, tick
@@ -100,13 +102,15 @@ def worker(
     """Run ticks in a loop until SIGTERM or SIGINT (each step commits; a stop waits for it),
     and the dispatcher beside them (unless --no-dispatch, --once or --now). A tick that fails
     is logged with its traceback and tried again after a growing wait; with --once or --now
-    the exit code is then 1."""
+    the exit code is then 1. After each tick, WeCom's corp tags (hourly) and queued customer
+    profiles are fetched when WeCom is on."""
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     db = engine()
     fixed = parse_now(now) if now is not None else None
     dispatching = None
+    wecom = WeComSync(db)
     if dispatch and not once and fixed is None:
         dispatching = start_dispatcher(db, lambda: stop.requested)
 
@@ -116,6 +120,8 @@ def worker(
         report = tick(db, to_us(moment), should_stop=lambda: stop.requested)
         err.print(f"tick {moment.isoformat()} {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
         print_failures(report)
+        if not stop.requested:
+            sync_between_ticks(wecom, to_us(moment))
 
     def wait(seconds: float) -> None:
         deadline = time.monotonic() + seconds

@@ -30,16 +30,22 @@ app.add_typer(user_app, name="user")
 
 def _worker_loop(stop: threading.Event, interval: float) -> None:
     from siyu.cli.plan import print_failures
+    from siyu.cli.wecom import sync_between_ticks
+    from siyu.directory.wecom_sync import WeComSync
     from siyu.planner.tick import tick
     from siyu.planner.worker import run_loop
 
     db = engine()
+
+    wecom = WeComSync(db)
 
     def tick_once() -> None:
         started = time.monotonic()
         report = tick(db, to_us(parse_now(None)), should_stop=stop.is_set)
         err.print(f"tick {time.monotonic() - started:.2f} s {sum(report.steps.values())} steps")
         print_failures(report)
+        if not stop.is_set():
+            sync_between_ticks(wecom, to_us(parse_now(None)))
 
     run_loop(
         tick_once,
@@ -123,15 +129,18 @@ def serve(
 def _start_fake_wecom(db: Engine) -> FakeWeCom | None:
     """The fake WeCom on the address the WeCom channel points at, if it points at a local one."""
     from siyu.channels.wecom.fake_server import FakeWeCom
-    from siyu.demo.fake_wecom import fake_address
+    from siyu.demo.fake_wecom import corp_tags_of, fake_address
 
     with db.begin() as conn:
         address = fake_address(conn)
+        corp_tags = corp_tags_of(conn)
     if address is None:
         err.print("--fake-wecom: the WeCom channel is not pointed at a local fake (siyu demo wecom): not started")
         return None
     # the staff member "confirms" each mass send a minute later, as a person would in WeCom
-    fake = FakeWeCom(host=address.host, port=address.port, auto_confirm_after_s=60.0, check_media_ids=True)
+    fake = FakeWeCom(
+        host=address.host, port=address.port, auto_confirm_after_s=60.0, check_media_ids=True, corp_tags=corp_tags
+    )
     base = fake.start()
     out.print(f"WeCom: a local fake at {base} (calls and messages: {base}/fake/records)", markup=False)
     return fake

@@ -17,8 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.channels.base import Outgoing, Person, Purpose
+from siyu.channels.wecom.corp_tags import tag_ids_by_name
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, local_day
+from siyu.core.visibility import visible_tags
 from siyu.store.tables import chat_groups, customer_attributes, customers, sop_versions, sops, staff, tasks
 
 REMIND_PREVIEW = 300  # characters of the script shown in a reminder
@@ -85,6 +87,15 @@ def _find(name: str, folder: Path | None, source_file: str | None) -> tuple[str 
     return str(path), ""
 
 
+def visibility(conn: Connection, visible_to: Any) -> dict[str, Any]:
+    """A moment's visible_to as channels take it: {"tags": {name: [WeCom tag ids]}} (no ids: WeCom
+    has no such tag at the last sync), or {"problem": where and why it cannot be said}."""
+    found = visible_tags(visible_to)
+    if found.problem is not None:
+        return {"problem": found.problem}
+    return {"tags": tag_ids_by_name(conn, found.names)}
+
+
 def task_link(public_url: str, task_id: int) -> str | None:
     if not public_url:
         return None
@@ -131,6 +142,7 @@ def for_task(conn: Connection, delivery: Any, *, public_url: str) -> Outgoing | 
         group = conn.execute(sa.select(chat_groups).where(chat_groups.c.id == task.target_id)).first()
     script, materials = texts_of(task.content)
     if purpose is Purpose.send:
+        visible_to = (task.content or {}).get("visible_to") if isinstance(task.content, dict) else None
         return Outgoing(
             key=delivery.key,
             purpose=purpose,
@@ -141,6 +153,7 @@ def for_task(conn: Connection, delivery: Any, *, public_url: str) -> Outgoing | 
             customer=_person(customer, attributes),
             group=_person(group),
             materials=resolve_materials(materials, task.source_file),
+            extra={"visible_to": visibility(conn, visible_to)} if visible_to is not None else {},
         )
     whom = (customer.name or customer.external_id) if customer else (group.name or group.external_id) if group else ""
     title = f"【{task.sop_name}】{whom}".strip()

@@ -7,17 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from siyu.channels import stored as channels
 from siyu.channels.wecom.config import DEFAULT_BASE_URL
 from siyu.core.errors import Problem, ValidationError
+from siyu.store.tables import customer_tags
 
 FAKE_CORP_ID = "ww-fake-corp"
 FAKE_CONTACT_SECRET = "fake-contact-secret"
 FAKE_AGENT_SECRET = "fake-agent-secret"
 FAKE_AGENT_ID = 1000002
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+DEMO_TAG_GROUP = "暖柚客户标签"
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,10 @@ def use_fake(conn: Connection, *, port: int, public_url: str, now_us: int, force
         now_us=now_us,
     )
     channels.save(conn, "delivery", settings={"public_url": public_url}, now_us=now_us)
+
+
+def corp_tags_of(conn: Connection) -> dict[str, list[str]]:
+    """The fake corp's customer tags: the brand's own customer tags, in one tag group, so that
+    moments' visible_to finds them after `siyu channel wecom sync-tags` (the worker syncs too)."""
+    names = conn.execute(sa.select(customer_tags.c.tag).distinct().order_by(customer_tags.c.tag)).scalars()
+    return {DEMO_TAG_GROUP: [str(name) for name in names]}

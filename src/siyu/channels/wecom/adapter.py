@@ -22,6 +22,7 @@ from siyu.channels.wecom.client import WeComClient
 from siyu.channels.wecom.config import WeComSettings
 from siyu.channels.wecom.errors import classify
 from siyu.channels.wecom.media import CheckedFile, MaterialProblem, MediaUploads
+from siyu.channels.wecom.moment_visibility import visible_tag_ids
 
 MASS_SEND_CHANNELS = frozenset({"private", "group"})
 TEXTCARD_TITLE_BYTES = 128
@@ -182,6 +183,9 @@ class WeComAdapter:
         content = self._content(item, moments=True)
         body = content.body()
         body["visible_range"] = {"sender_list": {"user_list": [staff]}}
+        tag_list = visible_tag_ids(item)
+        if tag_list:
+            body["visible_range"]["external_contact_list"] = {"tag_list": tag_list}
         answer = self._call_with_uploads(_ADD_MOMENT_TASK, body, content)
         return Receipt(ref=MOMENT_JOB + _reference(answer, "jobid", _ADD_MOMENT_TASK), delivered=False)
 

@@ -7,6 +7,7 @@ Customer contact (Event=change_external_contact, 客户联系变更回调):
   (by_transfer instead when WeCom says the deletion came from a customer transfer);
 - del_follow_user (the customer deleted the staff member) → friend_deleted, by_customer;
 - edit_external_contact → no event; the customer is listed as touched;
+- add_*, edit_external_contact: the customer's profile is listed to be fetched (`profiles`);
 - transfer_fail → no event.
 Customer groups (Event=change_external_chat, 客户群变更): create → group_created; update with
 add_member / del_member → one group_joined / group_left per customer (staff_joined_group /
@@ -53,11 +54,14 @@ DELETED_BY_TRANSFER = "DELETE_BY_TRANSFER"
 class CallbackOutcome:
     """What one callback means for siyu. `customers` ({"id", "owner" when known}) and `groups`
     ({"id"}) are those the events name or the callback says changed: create the unknown ones
-    first. `ignored` says why a callback gives no events (None when it gives some)."""
+    first. `profiles`: external ids whose WeCom profile (name, avatar, remark) is new or changed,
+    to fetch outside the callback. `ignored` says why a callback gives no events (None when it
+    gives some)."""
 
     events: tuple[dict[str, Any], ...] = ()
     customers: tuple[dict[str, str], ...] = ()
     groups: tuple[dict[str, str], ...] = ()
+    profiles: tuple[str, ...] = ()
     ignored: str | None = None
 
 
@@ -161,6 +165,7 @@ def _contact_change(f: _Callback) -> CallbackOutcome:
         customer = {"id": f.required("ExternalUserID"), "owner": f.required("UserID")}
         return CallbackOutcome(
             customers=(customer,),
+            profiles=(customer["id"],),
             ignored="edit_external_contact: a remark or tag edit is not an event (customer listed)",
         )
     if change not in ADDED + DELETED:
@@ -195,7 +200,11 @@ def _contact_change(f: _Callback) -> CallbackOutcome:
         group=None,
         properties=props,
     )
-    return CallbackOutcome(events=(event,), customers=({"id": external, "owner": staff},))
+    return CallbackOutcome(
+        events=(event,),
+        customers=({"id": external, "owner": staff},),
+        profiles=(external,) if change in ADDED else (),
+    )
 
 
 # ---- customer groups ----

@@ -47,6 +47,7 @@ REASONS: dict[int, Reason] = {
     40003: Reason(_P, "无效的UserID", "invalid staff user id"),
     40056: Reason(_P, "不合法的agentid", "invalid agent id"),
     40058: Reason(_P, "不合法的参数", "invalid parameter"),
+    40068: Reason(_P, "不合法的标签ID", "invalid tag id"),
     40096: Reason(_P, "不合法的外部联系人userid", "invalid external contact user id"),
     41048: Reason(_P, "无可发送的客户", "no customer to send to"),
     44004: Reason(_P, "文本消息content参数为空", "the text content is empty"),

@@ -23,13 +23,14 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from siyu.channels.wecom.fake_contacts import DEFAULT_CORP_TAGS
 from siyu.channels.wecom.fake_state import (
     ENDPOINTS,
     UPLOAD_PATHS,
@@ -69,6 +70,8 @@ class FakeWeCom:
         moment_finish_after_s: float = 0.0,
         rate_limit_per_minute: int | None = None,
         check_media_ids: bool = False,
+        contacts: Mapping[str, Mapping[str, Any]] | None = None,
+        corp_tags: Mapping[str, Sequence[str]] | None = None,
         clock: Callable[[], float] = time.time,
         state_file: str | Path | None = None,
     ) -> None:
@@ -84,6 +87,8 @@ class FakeWeCom:
             moment_finish_after_s=moment_finish_after_s,
             rate_limit_per_minute=rate_limit_per_minute,
             check_media_ids=check_media_ids,
+            contacts=dict(contacts or {}),
+            corp_tags=dict(DEFAULT_CORP_TAGS if corp_tags is None else corp_tags),
             **({} if secrets is None else {"secrets": dict(secrets)}),
         )
         self.state = FakeState(config, clock=clock, state_file=None if state_file is None else Path(state_file))

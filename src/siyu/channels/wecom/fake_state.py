@@ -23,6 +23,9 @@ Choices where the docs leave room (siyu's adapter and tests rely on them):
   kept three days. With `check_media_ids`, a mass send's image/video/file/mini program cover must
   carry a media_id from media/upload and a moment's image/video one from upload_attachment
   (attachment_type 1), of the same type and unexpired, or the call answers 40007.
+- externalcontact/get and get_corp_tag_list: see fake_contacts.py. add_moment_task's
+  visible_range.external_contact_list.tag_list must name the corp's tag ids (else 40068) and is
+  kept on the moment's record.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
+
+from siyu.channels.wecom import fake_contacts
 
 # China has kept UTC+8 without daylight saving since 1991: no tzdata needed for Asia/Shanghai.
 SHANGHAI = timezone(timedelta(hours=8))
@@ -68,6 +73,8 @@ ENDPOINTS: dict[str, tuple[str, str | None]] = {
     "/cgi-bin/message/send": ("POST", AGENT),
     "/cgi-bin/media/upload": ("POST", ANY),
     "/cgi-bin/media/upload_attachment": ("POST", CONTACT),
+    _EXTERNAL + "get": ("GET", CONTACT),
+    _EXTERNAL + "get_corp_tag_list": ("POST", CONTACT),
 }
 UPLOAD_PATHS = frozenset({"/cgi-bin/media/upload", "/cgi-bin/media/upload_attachment"})
 # type → (most bytes, the errcode for a bigger one, the first bytes its format starts with (any of), at offset)
@@ -164,6 +171,10 @@ class FakeConfig:
     moment_finish_after_s: float = 0.0
     rate_limit_per_minute: int | None = None  # per path
     check_media_ids: bool = False  # sends must carry media_ids the fake issued (see above)
+    # customer profiles by external_userid ({"name", "gender", "avatar", "remark", "tags"}); others are made up
+    contacts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # the corp's customer tags: group name → tag names (fake_contacts.py gives their ids)
+    corp_tags: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(fake_contacts.DEFAULT_CORP_TAGS))
 
     def __post_init__(self) -> None:
         for secret, kind in self.secrets.items():
@@ -237,6 +248,7 @@ class _Moment:
     attachments: list[dict[str, Any]]
     create_time: int
     finish_at: float
+    tag_list: list[str] = field(default_factory=list)  # visible_range.external_contact_list.tag_list
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -245,6 +257,7 @@ class _Moment:
             "creator": self.creator,
             "senders": list(self.senders),
             "invalid_senders": list(self.invalid_senders),
+            "tag_list": list(self.tag_list),
             "content": (self.text or {}).get("content", ""),
             "attachments": copy.deepcopy(self.attachments),
             "create_time": self.create_time,
@@ -288,6 +301,7 @@ class FakeState:
             _EXTERNAL + "get_groupmsg_send_result": self._get_groupmsg_send_result,
             _EXTERNAL + "add_moment_task": self._add_moment_task,
             _EXTERNAL + "get_moment_list": self._get_moment_list,
+            _EXTERNAL + "get_corp_tag_list": self._get_corp_tag_list,
             "/cgi-bin/message/send": self._message_send,
         }
         self._clear()
@@ -438,6 +452,8 @@ class FakeState:
                 if kind is None:
                     return self._gettoken(query, now)
                 self._check_token(query, kind, path, now)
+                if path == _EXTERNAL + "get":
+                    return self._get_external_contact(query, now)
                 if method == "GET":
                     return self._get_moment_task_result(query, now)
                 if path in UPLOAD_PATHS:
@@ -600,6 +616,11 @@ class FakeState:
         sender_list = _object(visible, "sender_list") or {}
         asked = list(dict.fromkeys(_str_list(sender_list, "user_list")))
         senders = [u for u in asked if self._is_staff(u)]
+        external = _object(visible, "external_contact_list") or {}
+        tag_list = list(dict.fromkeys(_str_list(external, "tag_list")))
+        unknown = [t for t in tag_list if t not in fake_contacts.known_tag_ids(self.config.corp_tags)]
+        if unknown:
+            raise WeComError(40068, f"invalid tagid {unknown[0]!r} in visible_range.external_contact_list.tag_list")
         moment = _Moment(
             jobid="job" + secrets.token_urlsafe(18),
             moment_id=None if asked and not senders else "mom" + secrets.token_urlsafe(18),
@@ -610,6 +631,7 @@ class FakeState:
             attachments=attachments,
             create_time=int(now),
             finish_at=now + self.config.moment_finish_after_s,
+            tag_list=tag_list,
         )
         self._moments[moment.jobid] = moment
         return ok(jobid=moment.jobid)
@@ -656,6 +678,31 @@ class FakeState:
             for m in page
         ]
         return ok(next_cursor=cursor, moment_list=listed)
+
+    def _get_external_contact(self, query: Mapping[str, str], now: float) -> dict[str, Any]:
+        external_userid = query.get("external_userid") or ""
+        if not external_userid:
+            raise WeComError(40058, "invalid param: external_userid is required")
+        if not external_userid.startswith(fake_contacts.EXTERNAL_PREFIXES):
+            raise WeComError(40096, f"invalid external userid {external_userid[:64]!r}")
+        followers = sorted(u for u, ids in (self._friends or {}).items() if external_userid in ids)
+        if self._friends is not None and not followers:
+            raise WeComError(84061, f"not external contact: nobody added {external_userid[:64]!r}")
+        profile = self.config.contacts.get(external_userid) or fake_contacts.made_up_profile(external_userid)
+        answer = fake_contacts.external_contact(
+            external_userid, profile, followers, corp_tags=self.config.corp_tags, created=int(now)
+        )
+        return ok(**answer)
+
+    def _get_corp_tag_list(self, body: Mapping[str, Any], now: float) -> dict[str, Any]:
+        groups = fake_contacts.tag_groups(self.config.corp_tags, created=int(now))
+        tag_ids, group_ids = set(_str_list(body, "tag_id")), set(_str_list(body, "group_id"))
+        if group_ids:
+            groups = [g for g in groups if g["group_id"] in group_ids]
+        elif tag_ids:
+            groups = [{**g, "tag": [t for t in g["tag"] if t["id"] in tag_ids]} for g in groups]
+            groups = [g for g in groups if g["tag"]]
+        return ok(tag_group=groups)
 
     def _message_send(self, body: Mapping[str, Any], now: float) -> dict[str, Any]:
         msgtype = _req_str(body, "msgtype")

@@ -31,6 +31,7 @@ from siyu.store.tables.planning import (
     tasks,
 )
 from siyu.store.tables.schema import NAMING_CONVENTION, Instant, Json, TargetType, metadata
+from siyu.store.tables.wecom import wecom_corp_tags, wecom_profile_fetches
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -67,4 +68,6 @@ __all__ = [
     "tasks",
     "user_sessions",
     "users",
+    "wecom_corp_tags",
+    "wecom_profile_fetches",
 ]

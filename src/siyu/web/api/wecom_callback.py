@@ -5,7 +5,8 @@ No sign-in: WeCom signs each call with the callback Token and encrypts it with t
 EncodingAESKey (siyu.channels.wecom.crypto). GET is the URL check WeCom makes when an admin
 saves the callback address: the decrypted `echostr` is the answer. POST is a callback: its
 customers and groups that siyu does not know yet are created (a known customer keeps its owner),
-its events stored (idempotent by id: WeCom's retries store nothing twice), and "success" answered,
+its events stored (idempotent by id: WeCom's retries store nothing twice), new or edited contacts
+queued for the worker to fetch their profile (directory.wecom_profiles), and "success" answered,
 as WeCom expects; callbacks siyu has no use for are answered "success" too.
 
 Everything is checked in a short read-only transaction before the request queues for SQLite's
@@ -34,6 +35,7 @@ from siyu.channels.wecom.crypto import (
     parse_envelope,
 )
 from siyu.core.timeutil import US_PER_SECOND
+from siyu.directory import wecom_profiles
 from siyu.ingest.batch import store_events
 from siyu.store.sql import insert_ignoring
 from siyu.store.tables import chat_groups, customers, staff
@@ -210,6 +212,8 @@ def receive(
         # writers queue as the Db dependency does (web/deps.db)
         with request.app.state.write_queue, writer_of(request).begin() as conn:
             _add_unknown(conn, outcome, now_us=now)
+            # the profile (name, avatar) is fetched by the worker: WeCom wants its answer within 5 s
+            wecom_profiles.queue(conn, outcome.profiles, now_us=now)
             if outcome.events:
                 store_events(conn, list(outcome.events), where="events")
     return PlainTextResponse(ACK)

@@ -78,7 +78,22 @@ def test_add_external_contact_is_friend_added() -> None:
             },
         ),
         customers=({"id": CUSTOMER, "owner": "zhangsan"},),
+        profiles=(CUSTOMER,),
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "fetched"),
+    [
+        ("add_external_contact", True),
+        ("add_half_external_contact", True),
+        ("edit_external_contact", True),
+        ("del_external_contact", False),
+        ("del_follow_user", False),
+    ],
+)
+def test_new_and_edited_contacts_list_their_profile_to_fetch(change: str, fetched: bool) -> None:
+    assert outcome(contact(change, "")).profiles == ((CUSTOMER,) if fetched else ())
 
 
 def test_without_state_or_welcome_code_the_properties_say_only_the_staff() -> None:
