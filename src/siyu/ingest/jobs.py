@@ -54,7 +54,7 @@ ACTIVE = ("queued", "running")
 KEPT_PROBLEMS = 200  # the first located problems are kept with the job; the rest are counted
 PROGRESS_EVERY_S = 0.5
 STALE_AFTER_US = 15 * 60 * US_PER_SECOND
-MAX_UPLOAD_BYTES = 2 * 1024**3  # SIYU_MAX_UPLOAD_BYTES overrides it
+MAX_UPLOAD_BYTES = 100 * 1024**2  # SIYU_MAX_UPLOAD_BYTES overrides it
 CHUNK = 1024 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\- ()]+")
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from siyu import __version__
 from siyu.web import api, console, errors
+from siyu.web.body_limit import LimitBody
 from siyu.web.nul_guard import RefuseNul
 from siyu.web.write_queue import write_queue_for
 
@@ -65,6 +66,7 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
     app.state.clock = clock or _clock
     errors.install(app)
     app.add_middleware(RefuseNul)
+    app.add_middleware(LimitBody)  # added last, so outermost: bodies are capped before the NUL guard reads them
     for router in _routers(api):
         app.include_router(router, prefix="/api/v1")
     for router in _routers(console):
