@@ -182,8 +182,20 @@ def update_user(
         values["disabled"] = disabled
     conn.execute(sa.update(users).where(users.c.id == current.id).values(**values))
     if password is not None or disabled:
-        conn.execute(sa.delete(user_sessions).where(user_sessions.c.user_id == current.id))
+        end_credentials(conn, current.id, now_us=now_us)
     return get_user(conn, username)
+
+
+def end_credentials(conn: Connection, user_id: int, *, now_us: int) -> None:
+    """Close every session of a user and revoke every API token: a new password or a disabled
+    account leaves nothing signed in with the old one, the session that made the change included,
+    and enabling the account again brings no token back."""
+    conn.execute(sa.delete(user_sessions).where(user_sessions.c.user_id == user_id))
+    conn.execute(
+        sa.update(api_tokens)
+        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now_us)
+    )
 
 
 def get_user(conn: Connection, username: str) -> User:
