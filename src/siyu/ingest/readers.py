@@ -26,6 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.formula_cells import QUOTE, unescape_formula
 from siyu.ingest.fields import decode_json, decode_json_prefix, json_error
+from siyu.ingest.zip_limits import check_xlsx_archive
 
 Format = Literal["csv", "jsonl", "xlsx"]
 FORMATS: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl", ".xlsx": "xlsx"}
@@ -286,6 +287,7 @@ class XlsxSource(Source):
         super().__init__(path)
         if self.size == 0:
             raise self.fail("empty file")
+        check_xlsx_archive(path, self.where)  # before openpyxl inflates anything
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
