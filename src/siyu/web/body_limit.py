@@ -22,13 +22,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from siyu.core.errors import Problem
 from siyu.ingest.jobs import max_upload_bytes
+from siyu.web.api.inbound import MAX_BODY_BYTES as INBOUND_MAX_BODY_BYTES
 from siyu.web.errors import API_PREFIX, error_body
 from siyu.web.i18n import locale_of, translate
 
 MIB = 1024 * 1024
 DEFAULT_LIMIT = 1 * MIB  # API JSON bodies and console forms
-HOOK_LIMIT = 1 * MIB  # a WeCom callback is a few hundred bytes
-BATCH_LIMIT = 16_000_000  # 1,000 events or results with long texts (inbound.MAX_BODY_BYTES)
+HOOK_LIMIT = 1 * MIB  # a WeCom callback is a few hundred bytes (its route takes at most MAX_XML_BYTES)
+BATCH_LIMIT = INBOUND_MAX_BODY_BYTES  # 1,000 events or results with long texts
 UPLOAD_OVERHEAD = 1 * MIB  # the multipart framing and the form's other fields around the file
 
 HOOK_PATHS = frozenset({"/api/v1/channels/wecom/callback"})
@@ -55,11 +56,8 @@ def limit_for(method: str, path: str, content_type: str, *, upload_limit: int) -
 
 
 def human_bytes(count: int) -> str:
-    """1048576 → "1 MiB"; 16000000 → "15.3 MiB"."""
-    if count < MIB:
-        return f"{count:,} bytes"
-    value = count / MIB
-    return f"{value:.0f} MiB" if value == int(value) else f"{value:.1f} MiB"
+    """1048576 → "1 MiB"; 16000000 → "16,000,000 bytes" (exact, as the endpoints document it)."""
+    return f"{count // MIB} MiB" if count and count % MIB == 0 else f"{count:,} bytes"
 
 
 class LimitBody:
