@@ -25,7 +25,8 @@ def _load_every_page(page: Page) -> None:
     while more.count():
         before = page.locator("article.task").count()
         more.tap()
-        page.wait_for_function(f"document.querySelectorAll('article.task').length > {before}")
+        # waits for one more task without evaluating a string in the page (the console's CSP forbids eval)
+        page.locator("article.task").nth(before).wait_for(state="attached")
 
 
 def _done_due_today(live: Live) -> int:

@@ -182,8 +182,20 @@ def update_user(
         values["disabled"] = disabled
     conn.execute(sa.update(users).where(users.c.id == current.id).values(**values))
     if password is not None or disabled:
-        conn.execute(sa.delete(user_sessions).where(user_sessions.c.user_id == current.id))
+        end_credentials(conn, current.id, now_us=now_us)
     return get_user(conn, username)
+
+
+def end_credentials(conn: Connection, user_id: int, *, now_us: int) -> None:
+    """Close every session of a user and revoke every API token: a new password or a disabled
+    account leaves nothing signed in with the old one, the session that made the change included,
+    and enabling the account again brings no token back."""
+    conn.execute(sa.delete(user_sessions).where(user_sessions.c.user_id == user_id))
+    conn.execute(
+        sa.update(api_tokens)
+        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now_us)
+    )
 
 
 def get_user(conn: Connection, username: str) -> User:
@@ -204,30 +216,42 @@ def count_users(conn: Connection) -> int:
 # ---------------------------------------------------------------- signing in
 
 
-def _failures(conn: Connection, column: Any, value: str, since_us: int) -> tuple[int, int | None]:
-    """Failed attempts since the last success (or the window's start), and the oldest one's time."""
-    last_ok = conn.execute(
-        sa.select(sa.func.max(login_attempts.c.at)).where(column == value, login_attempts.c.succeeded)
-    ).scalar()
-    start = max(since_us, int(last_ok) + 1) if last_ok is not None else since_us
-    row = conn.execute(
-        sa.select(sa.func.count(), sa.func.min(login_attempts.c.at)).where(
-            column == value, login_attempts.c.at >= start, sa.not_(login_attempts.c.succeeded)
+def _failures(conn: Connection, column: Any, value: str, since_us: int, *, reset_by_success: bool) -> list[int]:
+    """When the counted failed attempts happened, oldest first: those in the window, and with
+    `reset_by_success` only those after the last success of the same value."""
+    start = since_us
+    if reset_by_success:
+        last_ok = conn.execute(
+            sa.select(sa.func.max(login_attempts.c.at)).where(column == value, login_attempts.c.succeeded)
+        ).scalar()
+        if last_ok is not None:
+            start = max(since_us, int(last_ok) + 1)
+    return [
+        int(at)
+        for at in conn.scalars(
+            sa.select(login_attempts.c.at)
+            .where(column == value, login_attempts.c.at >= start, sa.not_(login_attempts.c.succeeded))
+            .order_by(login_attempts.c.at)
         )
-    ).one()
-    return int(row[0]), (int(row[1]) if row[1] is not None else None)
+    ]
 
 
 def check_throttle(conn: Connection, *, username: str, client: str, now_us: int) -> None:
+    """Refuse (ThrottledError) while a username has MAX_FAILURES_PER_USER failures since its own
+    last success, or an address MAX_FAILURES_PER_CLIENT failures, within the window. A success
+    from an address does not clear the address's count: one's own account signed in between
+    guesses at others must not reopen the address; only time does."""
     window_us = THROTTLE_WINDOW_SECONDS * US_PER_SECOND
     since = now_us - window_us
-    for column, value, limit in (
-        (login_attempts.c.username, username, MAX_FAILURES_PER_USER),
-        (login_attempts.c.client, client, MAX_FAILURES_PER_CLIENT),
+    for column, value, limit, reset in (
+        (login_attempts.c.username, username[:64], MAX_FAILURES_PER_USER, True),
+        (login_attempts.c.client, client[:64], MAX_FAILURES_PER_CLIENT, False),
     ):
-        failures, oldest = _failures(conn, column, value, since)
-        if failures >= limit and oldest is not None:
-            retry = max(1, (oldest + window_us - now_us) // US_PER_SECOND)
+        failures = _failures(conn, column, value, since, reset_by_success=reset)
+        if len(failures) >= limit:
+            # sign-in opens again when enough failures have left the window to fall under the limit
+            leaves = failures[len(failures) - limit] + window_us + 1  # counted while at >= now - window
+            retry = max(1, -(-(leaves - now_us) // US_PER_SECOND))
             raise ThrottledError(f"too many failed sign-ins; try again in {retry} s", retry_after=retry)
 
 

@@ -235,9 +235,10 @@ def group_detail(conn: Connection, external_id: str, *, staff_id: int | None, fi
         .where(group_attributes.c.group_id == group_id)
         .order_by(group_attributes.c.key)
     )
-    members = members_of(conn, group_id, limit=first + 1, offset=0)
+    members = members_of(conn, group_id, limit=first + 1, offset=0, staff_id=staff_id)
     return {
         **row,
+        "other_members": other_members(conn, group_id, staff_id=staff_id),
         "roles": [{"staff": r.external_id, "name": r.name, "role": r.role} for r in roles],
         "attributes": {
             str(key): AttrValue(str(text), num, day, str(kind)).typed for key, kind, text, num, day in attributes
@@ -246,17 +247,35 @@ def group_detail(conn: Connection, external_id: str, *, staff_id: int | None, fi
     }
 
 
-def members_of(conn: Connection, group_id: int, *, limit: int, offset: int) -> list[dict[str, Any]]:
-    """A group's members, in customer order (the membership key)."""
-    check_fetch(limit, offset)
-    ids = conn.scalars(
-        sa.select(group_members.c.customer_id)
-        .where(group_members.c.group_id == group_id)
-        .order_by(group_members.c.customer_id)
-        .limit(limit)
-        .offset(offset)
+def _members(group_id: int, staff_id: int | None, *, own: bool) -> sa.Select[Any]:
+    """The group's member ids; with a staff id, only their own customers (`own`) or only the others."""
+    query = sa.select(group_members.c.customer_id).where(group_members.c.group_id == group_id)
+    if staff_id is None:
+        return query
+    owned = customers.c.owner_id == staff_id
+    return query.join(customers, customers.c.id == group_members.c.customer_id).where(
+        owned if own else sa.or_(customers.c.owner_id.is_(None), sa.not_(owned))
     )
+
+
+def members_of(
+    conn: Connection, group_id: int, *, limit: int, offset: int, staff_id: int | None
+) -> list[dict[str, Any]]:
+    """A group's members, in customer order (the membership key). A staff view lists only the
+    staff member's own customers: the others are counted (`other_members`), never shown — the
+    same scope as the customer pages."""
+    check_fetch(limit, offset)
+    query = _members(group_id, staff_id, own=True)
+    ids = conn.scalars(query.order_by(group_members.c.customer_id).limit(limit).offset(offset))
     return summaries(conn, [int(i) for i in ids])
+
+
+def other_members(conn: Connection, group_id: int, *, staff_id: int | None) -> int:
+    """How many of the group's members a staff view does not list (0 for a full view)."""
+    if staff_id is None:
+        return 0
+    hidden = _members(group_id, staff_id, own=False).subquery()
+    return int(conn.scalar(sa.select(sa.func.count()).select_from(hidden)) or 0)
 
 
 # ---------------------------------------------------------------- tags

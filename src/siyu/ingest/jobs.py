@@ -42,6 +42,7 @@ from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.timeutil import US_PER_SECOND, to_us
 from siyu.ingest.readers import FORMATS
 from siyu.ingest.service import KINDS, import_file
+from siyu.ingest.zip_limits import check_xlsx_archive
 from siyu.store.tables import import_jobs, users
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ ACTIVE = ("queued", "running")
 KEPT_PROBLEMS = 200  # the first located problems are kept with the job; the rest are counted
 PROGRESS_EVERY_S = 0.5
 STALE_AFTER_US = 15 * 60 * US_PER_SECOND
-MAX_UPLOAD_BYTES = 2 * 1024**3  # SIYU_MAX_UPLOAD_BYTES overrides it
+MAX_UPLOAD_BYTES = 100 * 1024**2  # SIYU_MAX_UPLOAD_BYTES overrides it
 CHUNK = 1024 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\- ()]+")
 
@@ -136,6 +137,8 @@ def create_job(
     folder = directory / "imports" / secrets.token_hex(8)
     try:
         size = _save(stream, folder, name)
+        if fmt == "xlsx":
+            check_xlsx_archive(folder / name, "file")  # refused at upload, not later in the job
         reap_stale(conn, now_us=now_us)
         job_id: int = conn.execute(
             sa.insert(import_jobs)

