@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import typer
 from rich.cells import cell_len
+from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from siyu.accounts.actors import CliActor
@@ -34,6 +35,7 @@ from siyu.config import load_settings
 from siyu.core.errors import Problem, ValidationError
 from siyu.core.sop_words import sop_words, words_json, words_lines
 from siyu.core.timeutil import from_us, to_us
+from siyu.planner.first_day import first_day
 from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
 from siyu.store.db import normalize_url
@@ -258,9 +260,32 @@ def _switch(sop_id: str, enabled: bool, now: str | None) -> None:
 
 @sop_app.command("enable")
 @handles_errors
-def enable(sop_id: str, now: NowOption = None) -> None:
-    """Switch an SOP on: the next tick enters its audience; events count from NOW."""
-    _switch(sop_id, True, now)
+def enable(
+    sop_id: str,
+    now: NowOption = None,
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Only show the first day's tasks per staff member; switch nothing.")
+    ] = False,
+    show: Annotated[bool, typer.Option("--show/--no-show", help="Show the first day's work before switching.")] = True,
+) -> None:
+    """Switch an SOP on: the next tick enters its audience; events count from NOW. First shows
+    how many tasks each staff member would get on its first day (simulated, nothing stored)."""
+    if preview or show:
+        _print_first_day(sop_id, to_us(parse_now(now)))
+    if not preview:
+        _switch(sop_id, True, now)
+
+
+def _print_first_day(sop_id: str, now_us: int) -> None:
+    day = first_day(engine(), sop_id, now_us)
+    table = Table("staff", "name", "tasks", title=f"{sop_id}: 首日任务 (the first day's tasks)")
+    for load in day.loads:
+        table.add_row(
+            load.staff or "—", load.name or ("无人可执行 (nobody)" if load.staff is None else ""), str(load.tasks)
+        )
+    out.print(table)
+    people = sum(1 for load in day.loads if load.staff is not None)
+    out.print(f"{day.total} task(s) for {people} staff member(s) in the 24 hours after switching on", markup=False)
 
 
 @sop_app.command("disable")

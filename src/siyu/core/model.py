@@ -287,6 +287,14 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class Ramp:
+    """At most `per_day` new entries a local day; the rest enter on later days, lowest target
+    id first (a stable order)."""
+
+    per_day: int
+
+
+@dataclass(frozen=True)
 class Sop:
     id: str
     name: str
@@ -305,6 +313,7 @@ class Sop:
     anchor: datetime | None = None  # campaign: day 0 is the anchor's local date
     groups: Condition | None = None  # campaign: the groups its group steps reach
     phases: tuple[Phase, ...] = ()
+    ramp: Ramp | None = None
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

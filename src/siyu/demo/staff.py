@@ -1,5 +1,6 @@
 """The staff of the demo brand: one 运营 lead at the root, 店长 managing 导购, and 客服, 助教,
-other 运营 and 设计师 reporting to the lead. About one staff member per 2,000 customers."""
+other 运营 and 设计师 reporting to the lead. A 导购 for every 300 customers (at least 2), the other
+roles in proportion: 5,000 customers have 17 导购 among 25 staff."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from dataclasses import dataclass
 from siyu.demo.hashing import seeded_rng
 from siyu.demo.names import person_name
 
-CUSTOMERS_PER_STAFF = 2_000
-MIN_STAFF = 8
+# a 导购 looks after a few hundred customers, as in the articles' brands; the other roles scale
+# with the number of 导购 (a 店长 per ten, a 客服 per eight, …)
+CUSTOMERS_PER_GUIDE = 300
+MIN_GUIDES = 2
 
 GUIDE = "导购"
 SERVICE = "客服"
@@ -40,18 +43,21 @@ class StaffList:
         return self.with_role(GUIDE)
 
 
+def guide_count(customers: int) -> int:
+    return max(MIN_GUIDES, -(-customers // CUSTOMERS_PER_GUIDE))
+
+
 def staff_count(customers: int) -> int:
-    return max(MIN_STAFF, round(customers / CUSTOMERS_PER_STAFF))
+    return 1 + len(_plan(guide_count(customers)))
 
 
-def _plan(total: int) -> list[str]:
+def _plan(guides: int) -> list[str]:
     """The role of each staff member after the lead, in id order."""
-    managers = max(1, total // 12)
-    service = max(1, total // 20)
-    tutors = max(1, total // 40)
-    operators = max(1, total // 80)
-    designers = max(1, total // 150)
-    guides = total - 1 - managers - service - tutors - operators - designers
+    managers = max(1, -(-guides // 10))
+    service = max(1, guides // 8)
+    tutors = max(1, guides // 15)
+    operators = max(1, guides // 30)
+    designers = max(1, guides // 50)
     return (
         [STORE_MANAGER] * managers
         + [GUIDE] * guides
@@ -64,11 +70,11 @@ def _plan(total: int) -> list[str]:
 
 def build_staff(seed: int, customers: int) -> StaffList:
     rng = seeded_rng(seed, "staff")
-    total = staff_count(customers)
+    guides = guide_count(customers)
     lead = StaffMember("st0001", person_name(rng, "female"), (OPERATOR,), None, ("总部", "私域负责人"))
     members = [lead]
     managers: list[str] = []
-    for number, role in enumerate(_plan(total), start=2):
+    for number, role in enumerate(_plan(guides), start=2):
         staff_id = f"st{number:04d}"
         gender = "female" if rng.random() < 0.8 else "male"
         tags: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,9 +25,10 @@ from siyu.core.entries import LEFT_AUDIENCE, REENTERED, EntryRecord, enter_by_ev
 from siyu.core.model import MEMBER_JOINED, EventEntry, OnEvent, ReentryMode, Sop, SopKind
 from siyu.core.occurrences import one_off_instant
 from siyu.core.reasons import ReasonCode
+from siyu.core.schedule import local_instant
 from siyu.core.staff import choose_executor
 from siyu.core.task_draft import Target, TaskDraft, draft_task
-from siyu.core.timeutil import US_PER_SECOND
+from siyu.core.timeutil import US_PER_SECOND, from_day_number, local_day
 from siyu.planner import sop_state
 from siyu.planner.context import PlanContext
 from siyu.planner.task_planning import group_holders
@@ -127,11 +129,27 @@ def _enter_and_leave(conn: Connection, sop: Sop, audience: Audience, ctx: PlanCo
         sa.literal(_version_of(conn, sop), sa.Integer),
         sa.false(),
     ).where(allowed, ~open_entry)
+    room = _ramp_room(conn, sop, ctx)
+    if room is not None:
+        # a ramp lets in the first `room` of today's newcomers, lowest target id first
+        select = select.order_by(matching.c.id).limit(room)
     columns = ["sop_id", "target_type", "target_id", "entry_no", "entered_at", "version", "holdout"]
-    conn.execute(insert_ignoring(conn, E).from_select(columns, select))
+    if room is None or room > 0:
+        conn.execute(insert_ignoring(conn, E).from_select(columns, select))
     drop_temporary(conn, matching)
     if sop.holdout_percent > 0:
         _mark_holdout(conn, sop, kind, [E.c.entered_at == now, E.c.planned_version.is_(None)])
+
+
+def _ramp_room(conn: Connection, sop: Sop, ctx: PlanContext) -> int | None:
+    """How many more targets may enter today under the SOP's ramp (None: no ramp)."""
+    if sop.ramp is None:
+        return None
+    today = local_instant(from_day_number(local_day(ctx.now_us, ctx.zone)), time(0), ctx.zone)
+    entered = conn.execute(
+        sa.select(sa.func.count()).select_from(E).where(E.c.sop_id == sop.id, E.c.entered_at >= today)
+    ).scalar_one()
+    return max(0, sop.ramp.per_day - int(entered))
 
 
 def _version_of(conn: Connection, sop: Sop) -> int:

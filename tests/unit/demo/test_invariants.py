@@ -19,7 +19,7 @@ KNOWN_TYPES = {
 
 def test_counts_follow_the_size_of_the_brand(demo: Demo, demo_files: DemoFiles) -> None:
     assert len(demo.customers) == CUSTOMERS == demo_files.counts["customers"]
-    assert len(demo.staff) == 8 == demo_files.counts["staff"]  # one per 2,000 customers, at least 8
+    assert len(demo.staff) == 25 == demo_files.counts["staff"]  # 17 导购, one per 300 customers, and 8 others
     assert len(demo.groups) == 17 == demo_files.counts["groups"]  # one per 300 customers
     assert len(demo.events) == demo_files.counts["events"] >= 10 * CUSTOMERS
     assert len(demo.members) == demo_files.counts["members"]
@@ -188,3 +188,11 @@ def test_message_keywords_and_tags_match(demo: Demo) -> None:
 
 def test_file_names_are_the_import_kinds() -> None:
     assert set(FILE_NAMES) == {"staff", "customers", "groups", "members", "tags", "events"}
+
+
+def test_customers_are_spread_over_the_guides_as_a_brand_would(demo: Demo) -> None:
+    """No 导购 looks after a crowd: each has about 300 customers (5,000 over 17)."""
+    owners = Counter(customer["owner"] for customer in demo.customers.values())
+    guides = {member["id"] for member in demo.staff if "导购" in member["roles"].split(";")}
+    assert set(owners) == guides and len(guides) == 17
+    assert max(owners.values()) <= 400 and min(owners.values()) >= 200

@@ -19,6 +19,7 @@ from siyu.core.model import (
     Entry,
     EventEntry,
     Phase,
+    Ramp,
     Reentry,
     ReentryMode,
     Sop,
@@ -31,6 +32,7 @@ from siyu.core.sopparse.steps import StepReader
 
 _PERCENT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%$")
 MAX_PRIORITY = 1_000_000
+MAX_RAMP_PER_DAY = 10_000_000
 NAME_MAX = 200
 
 COMMON_KEYS = (
@@ -45,6 +47,7 @@ COMMON_KEYS = (
     "reentry",
     "exit",
     "holdout",
+    "ramp",
     "steps",
     "standards",
 )
@@ -99,6 +102,7 @@ class SopReader(StepReader, StandardReader):
             return None
         entry = self.entry(top["entry"], (*path, "entry"), kind) if "entry" in top else AudienceEntry()
         audience = self.audience(top, path, kind, entry)
+        ramp = self.ramp(top["ramp"], (*path, "ramp"), entry) if "ramp" in top else None
         exit_ = (
             self.condition(top["exit"], audience_target(kind), (*path, "exit"), allow_since_entry=True)
             if "exit" in top
@@ -124,6 +128,7 @@ class SopReader(StepReader, StandardReader):
             anchor=extras[1],
             groups=extras[2],
             phases=extras[3],
+            ramp=ramp,
         )
 
     def kind(self, top: Mapping[str, Any], path: Path) -> SopKind | None:
@@ -154,6 +159,16 @@ class SopReader(StepReader, StandardReader):
         if percent >= 100:
             self.fail(path, f"expected a percentage from 0% to below 100%, got {value}")
         return percent
+
+    def ramp(self, value: object, path: Path, entry: Entry) -> Ramp | None:
+        if not isinstance(entry, AudienceEntry):
+            self.fail(path, "ramp spreads entries by the audience; an SOP entered by an event takes every event")
+            return None
+        if not isinstance(value, Mapping) or "per_day" not in value:
+            self.fail(path, f"expected {{per_day: 2000}}, got {describe(value)}")
+            return None
+        self.keys(value, ("per_day",), path)
+        return Ramp(self.whole(value["per_day"], (*path, "per_day"), low=1, high=MAX_RAMP_PER_DAY))
 
     def reentry(self, value: object, path: Path) -> Reentry:
         if value in ("never", "always"):

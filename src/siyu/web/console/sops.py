@@ -16,12 +16,13 @@ from siyu.audiences import preview as audience_preview
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError
 from siyu.core.sop_words import sop_words
+from siyu.planner.first_day import first_day
 from siyu.sops import overview as sop_overview
 from siyu.sops import repo as sop_service
 from siyu.sops.diff import version_diff
 from siyu.sops.timeline import campaign_day, duration_text, timeline
 from siyu.web.common.sops import MAX_VERSION, SOP_ID_PATTERN
-from siyu.web.deps import Caller, Db, NowUs, Operator
+from siyu.web.deps import Caller, Db, NowUs, Operator, StandaloneOperator, engine_of
 from siyu.web.i18n import locale_of
 from siyu.web.templating import render
 
@@ -93,6 +94,20 @@ def _switch(request: Request, conn: Any, who: Caller, sop_id: str, enabled: bool
 @router.post("/sops/{sop_id}/enable", response_class=HTMLResponse)
 def enable(request: Request, sop_id: SopId, conn: Db, who: Operator, now: NowUs) -> Response:
     return _switch(request, conn, who, sop_id, True, now)
+
+
+HEAVY_FIRST_DAY = 100  # tasks for one person on the first day above which the page suggests a ramp
+
+
+@router.get("/sops/{sop_id}/first-day", response_class=HTMLResponse)
+def first_day_page(request: Request, sop_id: SopId, who: StandaloneOperator, now: NowUs) -> HTMLResponse:
+    """What switching the SOP on would give each staff member on its first day; the page then
+    offers the switch itself. Simulated in a transaction that is rolled back."""
+    day = first_day(engine_of(request), sop_id, now)
+    context = {"caller": who, "day": day, "heavy": HEAVY_FIRST_DAY}
+    if _htmx(request):
+        return render(request, "sops/_first_day.html", context)
+    return render(request, "sops/first_day.html", context)
 
 
 @router.post("/sops/{sop_id}/disable", response_class=HTMLResponse)
