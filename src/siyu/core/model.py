@@ -197,6 +197,7 @@ class Step:
     executor: Executor
     content: tuple[ContentItem, ...]
     mode: Mode = Mode.remind
+    name: str | None = None  # the title staff and operators see instead of the id
     workdays_only: bool = False
     when: Condition | None = None
     variants: tuple[Variant, ...] = ()

@@ -17,7 +17,7 @@ CHANNELS: dict[SopKind, tuple[Channel, ...]] = {
     SopKind.campaign: (Channel.private, Channel.sms, Channel.group, Channel.internal),
 }
 
-STEP_KEYS = ("id", "at", "channel", "executor", "mode", "when", "content", "variants", "notes", "workdays_only")
+STEP_KEYS = ("id", "name", "at", "channel", "executor", "mode", "when", "content", "variants", "notes", "workdays_only")
 
 # `at` forms and the keys each takes (besides workdays_only)
 AT_FORMS: dict[str, tuple[str, ...]] = {

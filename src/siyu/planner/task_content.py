@@ -36,6 +36,8 @@ def render_item(item: ContentItem, variables: Variables) -> dict[str, Any]:
 
 def render_content(step: Step, variant: str | None, variables: Variables, visible_to: Any = None) -> dict[str, Any]:
     content: dict[str, Any] = {"items": [render_item(item, variables) for item in step.content_of(variant)]}
+    if step.name:
+        content["step_name"] = step.name  # staff see the step's title, not its id
     if step.notes:
         content["notes"] = step.notes
     if visible_to is not None:

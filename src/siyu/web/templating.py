@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from siyu.core.display_names import attribute_name, attribute_value, event_name
 from siyu.core.reasons import render_reason
 from siyu.core.timeutil import from_us
 from siyu.web.i18n import locale_of, translate
@@ -50,6 +51,10 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     values["t"] = lambda key, **kw: translate(locale, key, **kw)
     # a stored reason (code, parameters, or a person's words) in the reader's language
     values["why"] = lambda code, params=None, text=None: render_reason(code, params, text, locale) or ""
+    # event types, attribute names and coded values as people call them
+    values["event_name"] = lambda event_type: event_name(str(event_type), locale)
+    values["attribute_name"] = lambda key: attribute_name(str(key), locale)
+    values["attribute_value"] = lambda key, value: attribute_value(str(key), value, locale)
     values["path"] = request.url.path
     # where the language switch comes back to, search and filters included
     values["here"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -67,12 +67,13 @@ def test_customer_page_shows_the_whole_picture(web: Web, tmp_path: Path) -> None
     html = page.text
     assert '<h1>陈一 <span class="muted customer-id">c1</span></h1>' in html
     assert '<span class="badge tag">会员</span> <span class="badge tag">新客</span>' in html
-    assert '<tr><th scope="row">city</th><td>上海</td></tr>' in html
+    assert '<tr><th scope="row" title="city">城市</th><td>上海</td></tr>' in html  # known attributes by name
     assert '<tr class="group" data-group="g1"><td>暖柚宠物群</td>' in html
     assert '<a href="/sops/welcome">新客欢迎</a>' in html and '<span class="badge on">进行中</span>' in html
     assert '<span class="badge due">待执行</span>' in html
     assert '新客欢迎 <span class="muted">· hello</span>' in html
     assert "<td>2026-11-10 12:00</td>" in html and "amount: 199" in html
+    assert '<span class="event-type" title="order_paid">下单</span>' in html  # event types by name
 
 
 def test_customer_page_in_english(web: Web) -> None:

@@ -28,6 +28,7 @@ from siyu.core.vocabulary import (
     executors_for,
 )
 
+STEP_NAME_MAX = 100
 _EXECUTOR_FORMS = [executor_form(kind) for kind in ExecutorKind]
 EXECUTOR_FORMS = f"{', '.join(_EXECUTOR_FORMS[:-1])} or {_EXECUTOR_FORMS[-1]}"
 
@@ -78,6 +79,7 @@ class StepReader(TimingReader, ContentReader):
             if not variants or any(variant.content is None for variant in variants):
                 self.fail(path, "missing required key: content")
         notes = self.text(raw["notes"], (*path, "notes")) if "notes" in raw else None
+        name = self.text(raw["name"], (*path, "name"), limit=STEP_NAME_MAX) if "name" in raw else None
         if channel is None or at is None or executor is None:
             return None
         return Step(
@@ -91,6 +93,7 @@ class StepReader(TimingReader, ContentReader):
             when=when,
             variants=variants,
             notes=notes,
+            name=name,
         )
 
     def channel(self, value: object, path: Path, kind: SopKind) -> Channel | None:
