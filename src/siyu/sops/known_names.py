@@ -90,6 +90,29 @@ def known_names(conn: Connection, scope: Scope, *, cap: int = CANDIDATE_CAP) -> 
     return names[:cap]
 
 
+SUGGESTED = 500  # names offered per list in the editor
+
+
+def suggestions(conn: Connection, *, cap: int = SUGGESTED) -> dict[str, list[str]]:
+    """The names the editor offers as people type (HTML datalists): tags and attributes of
+    customers, groups and staff, roles, event types, staff ids — each at most `cap`, read by a
+    capped index scan."""
+    found: dict[str, list[str]] = {}
+    lists = {
+        "tag": [Scope(NameKind.tag, kind) for kind in (TargetKind.customer, TargetKind.group, TargetKind.staff)],
+        "attribute": [Scope(NameKind.attribute, kind) for kind in (TargetKind.customer, TargetKind.group)],
+        "role": [Scope(NameKind.role)],
+        "event": [Scope(NameKind.event)],
+        "staff": [Scope(NameKind.staff)],
+    }
+    for name, scopes in lists.items():
+        names: list[str] = []
+        for scope in scopes:
+            names += [value for value in known_names(conn, scope, cap=cap) if value not in names]
+        found[name] = names[:cap]
+    return found
+
+
 def unknown_names(conn: Connection, uses: Sequence[NameUse]) -> list[UnknownName]:
     """The uses naming something the data has never had, with the closest names that exist."""
     verdicts: dict[tuple[Scope, str], bool] = {}

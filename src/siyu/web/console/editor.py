@@ -79,6 +79,7 @@ from siyu.core.timeutil import US_PER_HOUR, from_us
 from siyu.core.yamlsource import LoadedSop, load_sops
 from siyu.planner import draft_simulation
 from siyu.sops import drafts as sop_drafts
+from siyu.sops import known_names
 from siyu.sops import repo as sop_service
 from siyu.sops.drafts import DraftCheck, Located
 from siyu.sops.editor.buttons import apply_op
@@ -200,13 +201,16 @@ def _page(
     check: DraftCheck | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    found = check or sop_drafts.check_draft(conn, source, base=base_of(origin))
+    found = check or sop_drafts.check_draft(
+        conn, source, base=base_of(origin), locale=locale_of(request, who.user.locale)
+    )
     return render(
         request,
         "editor/page.html",
         {
             "caller": who,
             **form_context(form),
+            "known": known_names.suggestions(conn) if conn is not None else {},
             "source": source,
             "check": found,
             "origin": origin,
@@ -262,8 +266,9 @@ def _too_long(source: str) -> DraftCheck | None:
     return DraftCheck([Located(sop_drafts.DRAFT_NAME, message)], [])
 
 
-def _check(conn: Any, source: str, origin: str) -> DraftCheck:
-    return _too_long(source) or sop_drafts.check_draft(conn, source, base=base_of(origin))
+def _check(conn: Any, source: str, origin: str, locale: str) -> DraftCheck:
+    """The draft's problems and warnings (warnings in the reader's language)."""
+    return _too_long(source) or sop_drafts.check_draft(conn, source, base=base_of(origin), locale=locale)
 
 
 def current_source(fields: dict[str, str]) -> str:
@@ -311,7 +316,7 @@ def sync_form(request: Request, conn: Db, who: Operator, fields: Posted) -> Resp
     if op and op != "render":
         apply_op(form, op)
     source = yaml_of(form)
-    check = _check(conn, source, fields.get("origin", ""))
+    check = _check(conn, source, fields.get("origin", ""), locale_of(request, who.user.locale))
     key = audience_key(definition_of(form))
     return _sync(request, who, fields, check=check, form=form if op else None, source=source, key=key)
 
@@ -321,7 +326,7 @@ def sync_yaml(request: Request, conn: Db, who: Operator, fields: Posted) -> Resp
     """A YAML edit: answers the form and the problems; text that is not one SOP mapping keeps
     the form as it was."""
     source = fields.get("source", "")
-    check = _check(conn, source, fields.get("origin", ""))
+    check = _check(conn, source, fields.get("origin", ""), locale_of(request, who.user.locale))
     if check.raw is None:
         return _sync(
             request, who, fields, check=check, form=None, source=None, key=fields.get("audience_key", ""), stale=True
@@ -332,7 +337,7 @@ def sync_yaml(request: Request, conn: Db, who: Operator, fields: Posted) -> Resp
 
 @router.post("/sop-editor/preview", response_class=HTMLResponse, dependencies=[ReadOnly])
 def preview(request: Request, conn: Db, who: Operator, now: NowUs, fields: Posted) -> Response:
-    check = _check(conn, current_source(fields), fields.get("origin", ""))
+    check = _check(conn, current_source(fields), fields.get("origin", ""), locale_of(request, who.user.locale))
     if not check.ok:
         return render(request, "editor/_preview.html", {"caller": who, "problems": True, "audiences": []})
     found = audience_preview.preview(conn, check.sop, now, limit=audience_preview.SAMPLE_SIZE)
@@ -359,7 +364,7 @@ def simulate(request: Request, who: StandaloneOperator, now: NowUs, fields: Post
     source = current_source(fields)
     engine = engine_of(request)
     with engine.connect() as conn:
-        check = _check(conn, source, fields.get("origin", ""))
+        check = _check(conn, source, fields.get("origin", ""), locale_of(request, who.user.locale))
     if not check.ok:
         return render(request, "editor/_simulation.html", {"caller": who, "problems": True, "sim": None})
     days_text = fields.get("days", "")
@@ -400,7 +405,7 @@ def save(request: Request, conn: Db, who: Operator, now: NowUs, fields: Posted) 
     source = current_source(fields)
     origin = fields.get("origin", "")
     htmx = request.headers.get("HX-Request") == "true"
-    check = _check(conn, source, origin)
+    check = _check(conn, source, origin, locale_of(request, who.user.locale))
     if check.ok:
         try:
             with conn.begin_nested():
