@@ -150,7 +150,7 @@ def test_switch_by_htmx_answers_the_switch_and_is_audited(web: Web) -> None:
     off = client.post("/sops/welcome/disable", headers=HTMX)
     assert off.status_code == 200
     assert off.text.startswith('<div id="sop-switch"') and "<html" not in off.text
-    assert '<span class="badge off">已停用</span>' in off.text and 'hx-post="/sops/welcome/enable"' in off.text
+    assert '<span class="badge off">已停用</span>' in off.text and 'hx-get="/sops/welcome/first-day"' in off.text  # 启用 first shows the first day's work
     plain = client.post("/sops/welcome/enable", follow_redirects=False)
     assert plain.status_code == 303 and plain.headers["location"] == "/sops/welcome"
     log = web.api("admin").get("/api/v1/audit", params={"subject_type": "sop"}).json()
