@@ -107,3 +107,16 @@ def executor_for_all(step: Step, kind: TargetKind, directory: StaffDirectory) ->
     if len(holders) > 1:
         return FromTarget.per_target
     return SameStaff(holders[0] if holders else None)
+
+
+def named_staff(step: Step, directory: StaffDirectory) -> list[int]:
+    """Everyone a step's executor names, for work that goes to each of them (a campaign's
+    internal steps): every holder of the role, or the staff member named; [] for the other
+    executors, which follow a target."""
+    executor = step.executor
+    if executor.kind is ExecutorKind.role:
+        return list(directory.holders.get(executor.name or "", []))
+    if executor.kind is ExecutorKind.staff:
+        found = directory.by_external_id.get(executor.name or "")
+        return [found] if found is not None else []
+    return []

@@ -26,7 +26,7 @@ from siyu.core.model import MEMBER_JOINED, EventEntry, OnEvent, ReentryMode, Sop
 from siyu.core.occurrences import one_off_instant
 from siyu.core.reasons import ReasonCode
 from siyu.core.schedule import local_instant
-from siyu.core.staff import choose_executor
+from siyu.core.staff import choose_executor, named_staff
 from siyu.core.task_draft import Target, TaskDraft, draft_task
 from siyu.core.timeutil import US_PER_SECOND, from_day_number, local_day
 from siyu.planner import sop_state
@@ -217,13 +217,7 @@ def plan_internal_work(conn: Connection, stored: StoredSop, ctx: PlanContext) ->
         instant = one_off_instant(sop, step, since, ctx.zone)
         if instant is None:
             continue
-        name = step.executor.name or ""
-        if step.executor.kind.value == "role":
-            holders = ctx.directory.holders.get(name, [])
-        else:
-            found = ctx.directory.by_external_id.get(name)
-            holders = [found] if found is not None else []
-        for staff_id in holders:
+        for staff_id in named_staff(step, ctx.directory):
             target = Target(TargetKind.staff, staff_id, ctx.directory.external_ids[staff_id], staff_id)
             drafts.append(
                 draft_task(

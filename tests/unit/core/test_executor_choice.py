@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from siyu.core.conditions.nodes import TargetKind
 from siyu.core.model import Delay, Executor, ExecutorKind, NextAt, Step
-from siyu.core.staff import StaffAccount, StaffDirectory, choose_executor
+from siyu.core.staff import StaffAccount, StaffDirectory, choose_executor, named_staff
 from siyu.core.task_draft import Target
 from tests.unit.core.plan_samples import make_sop, make_step
 
@@ -74,3 +74,14 @@ def test_the_draw_is_the_same_for_the_same_target_whatever_the_holders_order(
     first = choose_executor(SOP, step, target, DIRECTORY, group_holders=[7, 8, 9])
     assert first in {7, 8, 9}
     assert choose_executor(SOP, step, target, DIRECTORY, group_holders=order) == first
+
+
+def test_internal_work_goes_to_every_holder_of_the_role_or_the_named_staff_member() -> None:
+    directory = StaffDirectory(
+        holders={"店长": [3, 5]}, by_external_id={"s1": 1, "s3": 3, "s5": 5}, external_ids={1: "s1", 3: "s3", 5: "s5"}
+    )
+    role = make_step(NextAt(time(9)), executor=Executor(ExecutorKind.role, "店长"))
+    named = make_step(NextAt(time(9)), executor=Executor(ExecutorKind.staff, "s1"))
+    missing = make_step(NextAt(time(9)), executor=Executor(ExecutorKind.staff, "nobody"))
+    owner = make_step(NextAt(time(9)))
+    assert [named_staff(step, directory) for step in (role, named, missing, owner)] == [[3, 5], [1], [], []]
