@@ -8,13 +8,13 @@ from tests.unit.core.sop_samples import CUSTOMER, problems
 def test_unknown_key_with_a_hint() -> None:
     assert problems(CUSTOMER + "stpes: []\n") == [
         "sop.yaml:12: stpes: unknown key stpes (did you mean steps?) (allowed here: id, name, kind, goal, enabled, "
-        "priority, audience, entry, reentry, exit, holdout, steps, standards)"
+        "priority, audience, entry, reentry, exit, holdout, ramp, steps, standards)"
     ]
 
 
 def test_unknown_key_inside_a_step() -> None:
     assert problems(CUSTOMER.replace("    channel: private", "    chanel: private\n    channel: private")) == [
-        "sop.yaml:8: steps[0].chanel: unknown key chanel (did you mean channel?) (allowed here: id, at, channel, "
+        "sop.yaml:8: steps[0].chanel: unknown key chanel (did you mean channel?) (allowed here: id, name, at, channel, "
         "executor, mode, when, content, variants, notes, workdays_only)"
     ]
 

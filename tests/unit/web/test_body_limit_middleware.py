@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from hypothesis import given, settings
@@ -60,7 +61,10 @@ def run(app: Any, scope: Scope, total: int) -> tuple[list[Message], int]:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: a browser test earlier in this worker may have left an event loop
+    # running in the main thread (Playwright's sync API), where asyncio.run refuses to start
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return sent, pulled
 
 
