@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from siyu.core.conditions.nodes import GROUP_MEMBER_COUNT, PropertyMatch, TargetKind
+from siyu.core.conditions.phrases import EVENT_LABELS
 from siyu.core.errors import Problem
 from siyu.core.facts import Context
 from siyu.core.model import Sop
@@ -73,6 +74,10 @@ def is_known(conn: Connection, use: NameUse) -> bool:
         match = property_matches(PropertyMatch(scope.key, (use.name,)), sql)
         return exists(conn, events, events.c.type == scope.event, match)
     if scope.kind is NameKind.attribute and use.name in BUILT_IN_ATTRIBUTES.get(scope.target or TargetKind.staff, ()):
+        return True
+    if scope.kind is NameKind.event and use.name in EVENT_LABELS:
+        # an event type siyu knows (the SOP format's list, and member_joined, which siyu itself
+        # records) is spelt right even before the first one arrives
         return True
     return any(exists(conn, table, column == use.name) for table, column in _columns(scope))
 

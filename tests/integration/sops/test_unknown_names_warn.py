@@ -142,3 +142,17 @@ def test_strict_refuses_and_stores_nothing(engine: Engine, siyu: Siyu, tmp_path:
     assert applied.exit_code == 1
     assert applied.stderr.splitlines() == [problem, "1 problem(s); nothing was written."]
     assert snapshot(engine) == before == ([], [])
+
+
+def test_event_types_siyu_knows_are_silent_before_the_first_one_arrives(
+    engine: Engine, siyu: Siyu, tmp_path: Path
+) -> None:
+    """coupon_redeemed (the SOP format's list) and member_joined (which siyu records itself) are
+    spelt right even when the data has none yet: the example SOPs validate without warnings."""
+    seed(engine)
+    for event_type in ("coupon_redeemed", "member_joined"):
+        product = f"      where: {{product: {KNOWN['product']}}}\n"
+        known = SOP.format(**{**KNOWN, "event": event_type}).replace(product, "")
+        file = write(tmp_path / f"{event_type}.yaml", known)
+        checked = siyu("sop", "validate", "--strict", str(file))
+        assert (checked.exit_code, checked.stderr) == (0, ""), checked.output
