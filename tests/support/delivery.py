@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from siyu.channels import stored as channels
 from siyu.core.timeutil import to_us
-from siyu.store.tables import deliveries, tasks
+from siyu.store.tables import deliveries, delivery_tasks, tasks
 from tests.support.brand import Brand, apply_sops, at, run
 
 GREET = """
@@ -85,7 +85,18 @@ def task_of(engine: Engine, task_id: int) -> Any:
         return conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).one()
 
 
-__all__ = ["at", "greet_brand", "rows", "set_channels", "task_of", "to_us"]
+def tasks_of(engine: Engine, row: Any) -> list[int]:
+    """The tasks a delivery carries: its own task, or those a batch reminder names."""
+    if row.task_id is not None:
+        return [int(row.task_id)]
+    with engine.begin() as conn:
+        found = conn.execute(
+            sa.select(delivery_tasks.c.task_id).where(delivery_tasks.c.delivery_id == row.id).order_by("task_id")
+        )
+        return [int(task_id) for task_id in found.scalars()]
+
+
+__all__ = ["at", "greet_brand", "rows", "set_channels", "task_of", "tasks_of", "to_us"]
 
 
 def wecom_on(base_url: str, *, timeout_s: float = 5.0, delivery: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -35,15 +35,15 @@ from siyu.brand import settings as brand_settings
 from siyu.channels import stored as channels
 from siyu.channels.base import Adapter, DeliveryError, Outgoing, Progress, Purpose, Receipt
 from siyu.channels.delivery_settings import DeliverySettings
-from siyu.channels.routing import INBOX
 from siyu.core.reasons import Reason, ReasonCode, reason_columns
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import US_PER_SECOND, to_us
 from siyu.delivery import compose
 from siyu.delivery.adapters import FixedAdapters, StoredAdapters
+from siyu.delivery.batches import for_batch, remind_in_batches
 from siyu.delivery.decide import Decision, Policy, TaskEffect, after_attempt, after_poll
 from siyu.delivery.digests import enqueue_digests
-from siyu.delivery.enqueue import OVER_ALLOWANCE, insert_deliveries, mass_sends_used, month_start_us
+from siyu.delivery.enqueue import OVER_ALLOWANCE, mass_sends_used, month_start_us, reminder_adapter
 from siyu.delivery.lease import Lease, claim, write_back
 from siyu.delivery.routing_state import Routing
 from siyu.store.tables import deliveries, task_changes, tasks
@@ -184,6 +184,8 @@ class Dispatcher:
             public_url = settings.public_url
             if purpose is Purpose.digest:
                 made = compose.for_digest(conn, row, public_url=public_url, now_us=now_us, zone=zone)
+            elif row.batch_id is not None:
+                made = for_batch(conn, row, public_url=public_url, zone=zone)
             else:
                 made = compose.for_task(conn, row, public_url=public_url)
             if isinstance(made, str):
@@ -339,10 +341,7 @@ class Dispatcher:
             sa.insert(task_changes).values(task_id=task_id, at=now_us, status=status.value, actor=actor, **stored)
         )
         if effect is TaskEffect.to_remind:
-            remind_adapter = routing.adapter_for(mode="remind", channel="private")
-            if remind_adapter != INBOX:
-                where = [tasks.c.id == task_id, tasks.c.executor_id.is_not(None)]
-                insert_deliveries(conn, where, purpose=Purpose.remind, adapter=remind_adapter, now_us=now_us)
+            remind_in_batches(conn, [tasks.c.id == task_id], adapter=reminder_adapter(routing), now_us=now_us)
 
 
 def _policy(settings: DeliverySettings) -> Policy:

@@ -4,8 +4,9 @@ transaction, so a due task and its delivery row are written together or not at a
 - an auto task no enabled adapter can send becomes a remind task, with the reason;
 - an auto private task through WeCom for a customer who has had this natural month's mass
   sends (WeCom's allowance) becomes a remind task, with the reason;
-- every other auto task gets one `send` delivery; every remind task gets one `remind`
-  delivery unless reminders stay in the inbox (the task list is the reminder).
+- every other auto task gets one `send` delivery; every remind task joins its batch, and the
+  batch gets one `remind` delivery unless reminders stay in the inbox (the task list is the
+  reminder): delivery/batches.py.
 A delivery's key is unique ("task:42:send"): making the same row twice is impossible."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from siyu.core.reasons import Reason, ReasonCode
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.delivery import outbox
+from siyu.delivery.batches import remind_in_batches
 from siyu.delivery.routing_state import Routing
 from siyu.store.tables import Json, deliveries, task_changes, tasks
 
@@ -119,7 +121,10 @@ def enqueue_due(
             reason = Reason.of(ReasonCode.mass_send_allowance, limit=routing.monthly_mass_sends)
             to_remind(conn, over, reason=reason, now_us=now_us)
         insert_deliveries(conn, of_channel, purpose=Purpose.send, adapter=adapter, now_us=now_us)
-    remind_adapter = routing.adapter_for(mode="remind", channel="private")
-    if remind_adapter != INBOX:
-        reminded = [*due, tasks.c.mode == "remind", tasks.c.executor_id.is_not(None)]
-        insert_deliveries(conn, reminded, purpose=Purpose.remind, adapter=remind_adapter, now_us=now_us)
+    remind_in_batches(conn, due, adapter=reminder_adapter(routing), now_us=now_us)
+
+
+def reminder_adapter(routing: Routing) -> str | None:
+    """The adapter that carries reminders, or None when they stay in the inbox (the task list)."""
+    adapter = routing.adapter_for(mode="remind", channel="private")
+    return None if adapter == INBOX else adapter

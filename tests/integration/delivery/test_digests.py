@@ -30,7 +30,7 @@ def test_one_digest_per_staff_member_per_day_from_the_digest_time(engine: Engine
     assert [(r.key, r.status) for r in digests] == [(f"digest:2026-11-20:{digests[0].staff_id}", "delivered")]
     (item,) = [i for i in webhook.sent if i.purpose is Purpose.digest]
     assert item.title == "今日待办 2 项 · 2026-11-20"  # two open reminders (the sends went out)
-    assert item.text == "欢迎 2"
+    assert item.text == "欢迎 · call 2"  # per SOP step, never per task
     assert item.link == "https://siyu.example.com/my/tasks"
     clock.now_us = at("2026-11-21 11:31")
     dispatcher.step()
