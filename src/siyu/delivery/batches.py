@@ -133,7 +133,7 @@ def _new_reminder(conn: Connection, batch_id: int, first_task: int, *, adapter: 
 
 
 def batch_link(public_url: str, batch_id: int) -> str | None:
-    return f"{public_url.rstrip('/')}/my/tasks?batch={batch_id}" if public_url else None
+    return f"{public_url.rstrip('/')}/my/tasks/batches/{batch_id}" if public_url else None
 
 
 def for_batch(conn: Connection, delivery: Any, *, public_url: str, zone: ZoneInfo) -> Outgoing | str:

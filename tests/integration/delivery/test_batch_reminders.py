@@ -48,7 +48,7 @@ def test_one_reminder_names_every_task_of_the_batch(engine: Engine, tmp_path: Pa
     (item,) = [i for i in webhook.sent if i.purpose is Purpose.remind]
     assert item.title == "欢迎 · call · 3 位客户 · 11:00"
     assert item.text.splitlines()[0] == "客户1、客户2、客户3"
-    assert item.link == f"https://siyu.example.com/my/tasks?batch={reminder.batch_id}"
+    assert item.link == f"https://siyu.example.com/my/tasks/batches/{reminder.batch_id}"
     assert item.extra == {"batch": reminder.batch_id, "tasks": 3}
 
 
