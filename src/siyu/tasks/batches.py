@@ -16,6 +16,7 @@ from siyu.accounts import audit
 from siyu.accounts.actors import Actor
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
+from siyu.core.reminders import SLOT_US
 from siyu.core.tasks import TaskStatus
 from siyu.store.tables import chat_groups, customers, sops, task_batches, task_changes, tasks
 from siyu.tasks import events as task_events
@@ -95,6 +96,46 @@ def open_batches(conn: Connection, staff_id: int, *, due_from_us: int, due_befor
             tasks.c.due_at < due_before_us,
         ],
     )
+
+
+def later_today(conn: Connection, staff_id: int, *, due_from_us: int, due_before_us: int) -> list[BatchSummary]:
+    """The staff member's pending tasks due in [due_from_us, due_before_us), counted per SOP step
+    and minute: the batches they will form (id 0: not made yet)."""
+    slot = tasks.c.due_at - tasks.c.due_at % SLOT_US
+    rows = conn.execute(
+        sa.select(
+            tasks.c.sop_id,
+            sops.c.name,
+            tasks.c.step_id,
+            slot.label("slot"),
+            sa.func.min(tasks.c.channel).label("channel"),
+            sa.func.min(tasks.c.target_type).label("target_type"),
+            sa.func.count().label("total"),
+        )
+        .select_from(tasks.join(sops, sops.c.id == tasks.c.sop_id))
+        .where(
+            tasks.c.executor_id == staff_id,
+            tasks.c.status == TaskStatus.pending.value,
+            tasks.c.due_at >= due_from_us,
+            tasks.c.due_at < due_before_us,
+        )
+        .group_by(tasks.c.sop_id, sops.c.name, tasks.c.step_id, slot)
+        .order_by(slot, tasks.c.sop_id, tasks.c.step_id)
+    ).all()
+    return [
+        BatchSummary(
+            id=0,
+            sop_id=str(row.sop_id),
+            sop_name=str(row.name),
+            step_id=str(row.step_id),
+            channel=str(row.channel),
+            target_type=str(row.target_type),
+            slot_us=int(row.slot),
+            open=int(row.total),
+            total=int(row.total),
+        )
+        for row in rows
+    ]
 
 
 def batch_of(conn: Connection, staff_id: int, batch_id: int) -> tuple[BatchSummary, list[BatchTask]]:

@@ -13,9 +13,11 @@ import sqlalchemy as sa
 
 from siyu.store.tables import audit_log, events, task_changes, tasks
 from tests.integration.web.test_console_my_tasks import busy  # noqa: F401  (fixture)
+from tests.support.brand import at
 from tests.support.web import Web
 
 SUMMARY = re.compile(r'<a class="card batch-summary" href="/my/tasks/batches/(\d+)" data-batch-id="\d+">')
+LATER = re.compile(r'data-step="([^"]+)">.*?<strong>(\d+) (?:位客户|个群|项)</strong>', re.DOTALL)
 OPEN_COUNT = re.compile(r"<strong>(\d+) (?:位客户|个群|项)待办</strong>")
 
 
@@ -55,6 +57,19 @@ def test_the_list_shows_each_open_batch_as_one_card_with_its_count(busy: Web) ->
     assert [int(count) for count in OPEN_COUNT.findall(html)] == [expected[batch] for batch in shown]
     batched = {row[1] for rows in _batch_tasks(busy, "st1").values() for row in rows if row[2] == "due"}
     assert not any(f'id="task-{task_id}"' in html for task_id in batched)  # on their batch's card only
+    # later today: counted per SOP step and minute, the batches they will form
+    with busy.engine.connect() as conn:
+        pending = conn.execute(
+            sa.text(
+                "SELECT t.sop_id, t.step_id, t.due_at - t.due_at % 60000000, COUNT(*) FROM tasks t "
+                "JOIN staff s ON s.id = t.executor_id WHERE s.external_id = 'st1' AND t.status = 'pending' "
+                "AND t.due_at >= :start AND t.due_at < :end GROUP BY 1, 2, 3 ORDER BY 3, 1, 2"
+            ),
+            {"start": at("2026-11-21 00:00"), "end": at("2026-11-22 00:00")},
+        ).all()
+    assert pending
+    assert LATER.findall(html) == [(f"{row[0]}/{row[1]}", str(row[3])) for row in pending]
+    assert not any('data-status="pending"' in card for card in html.split("<article")[1:])
     each = busy.console("staff1").get("/my/tasks?view=each").text
     assert all(f'id="task-{task_id}"' in each for task_id in batched)  # one card per task still works
     assert "batch-summary" not in each

@@ -210,8 +210,8 @@ def _in_tab(query: sa.Select[Any], tab: Tab, day: Day, view: View = "each") -> s
     query = query.where(tasks.c.due_at >= day.late_from_us, tasks.c.due_at < day.end_us)
     if tab == "done":
         return query.where(tasks.c.status.in_(FINISHED), tasks.c.updated_at >= day.start_us)
-    if view == "batches":  # a batch's due tasks are on its card
-        query = query.where(sa.or_(tasks.c.batch_id.is_(None), tasks.c.status != TaskStatus.due.value))
+    if view == "batches":  # a batch's due tasks are on its card; later ones are counted per step and minute
+        return query.where(tasks.c.batch_id.is_(None), tasks.c.status == TaskStatus.due.value)
     return query.where(
         sa.or_(
             tasks.c.status == TaskStatus.due.value,
@@ -360,6 +360,8 @@ def my_tasks(
     if tab == "todo" and view == "batches":
         found = task_batches.open_batches(conn, staff_id, due_from_us=day.late_from_us, due_before_us=day.end_us)
         context["batches"] = [(batch, _due_label(batch.slot_us, day)) for batch in found]
+        later = task_batches.later_today(conn, staff_id, due_from_us=day.start_us, due_before_us=day.end_us)
+        context["later"] = [(group, _due_label(group.slot_us, day)) for group in later]
     return render(request, "my_tasks/page.html", context)
 
 
