@@ -40,8 +40,18 @@ GREET = """
 START = "2026-11-20 10:00"
 
 
+# the same SOP, but `hello` has no variables: every customer's rendered content is the same, so
+# the due sends of one staff member group into one WeCom mass send
+SAME_HELLO = GREET.replace("你好 {{customer.name}}，我是 {{staff.name}}", "会员日快乐，全场 8 折")
+
+
 def greet_brand(
-    engine: Engine, tmp_path: Path, *, customers: int = 3, channels_on: dict[str, Any] | None = None
+    engine: Engine,
+    tmp_path: Path,
+    *,
+    customers: int = 3,
+    channels_on: dict[str, Any] | None = None,
+    sop_text: str = GREET,
 ) -> None:
     """Channels first (routing is read when tasks fall due), then the brand, the SOP and the
     ticks that make `hello` due (10:00) and `call` due (11:00)."""
@@ -52,7 +62,7 @@ def greet_brand(
         brand.add_customer(f"c{n}", "s1", name=f"客户{n}", tags=("新客",), phone=f"1380000{n:04d}")
     brand.write(engine, tmp_path / "brand")
     sop = tmp_path / "greet.yaml"
-    sop.write_text(GREET, encoding="utf-8")
+    sop.write_text(sop_text, encoding="utf-8")
     apply_sops(engine, sop, now=at(START))
     run(engine, START, "2026-11-20 11:00")
 
@@ -96,7 +106,7 @@ def tasks_of(engine: Engine, row: Any) -> list[int]:
         return [int(task_id) for task_id in found.scalars()]
 
 
-__all__ = ["at", "greet_brand", "rows", "set_channels", "task_of", "tasks_of", "to_us"]
+__all__ = ["SAME_HELLO", "at", "greet_brand", "rows", "set_channels", "task_of", "tasks_of", "to_us"]
 
 
 def wecom_on(base_url: str, *, timeout_s: float = 5.0, delivery: dict[str, Any] | None = None) -> dict[str, Any]:

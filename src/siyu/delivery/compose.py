@@ -241,4 +241,5 @@ def from_json(payload: dict[str, Any]) -> Outgoing:
         link=payload.get("link"),
         title=str(payload.get("title") or ""),
         extra=dict(payload.get("extra") or {}),
+        recipients=tuple(p for p in (person(raw) for raw in payload.get("recipients") or ()) if p is not None),
     )

@@ -38,15 +38,15 @@ from siyu.channels.delivery_settings import DeliverySettings
 from siyu.core.reasons import Reason, ReasonCode, reason_columns
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import US_PER_SECOND, to_us
-from siyu.delivery import compose
+from siyu.delivery import compose, mass_sends
 from siyu.delivery.adapters import FixedAdapters, StoredAdapters
 from siyu.delivery.batches import for_batch, remind_in_batches
-from siyu.delivery.decide import Decision, Policy, TaskEffect, after_attempt, after_poll
+from siyu.delivery.decide import Decision, Policy, RecipientOutcome, TaskEffect, after_attempt, after_poll
 from siyu.delivery.digests import enqueue_digests
 from siyu.delivery.enqueue import OVER_ALLOWANCE, mass_sends_used, month_start_us, reminder_adapter
 from siyu.delivery.lease import Lease, claim, write_back
 from siyu.delivery.routing_state import Routing
-from siyu.store.tables import deliveries, task_changes, tasks
+from siyu.store.tables import deliveries, delivery_tasks, task_changes, tasks
 from siyu.tasks import events as task_events
 
 
@@ -186,6 +186,9 @@ class Dispatcher:
                 made = compose.for_digest(conn, row, public_url=public_url, now_us=now_us, zone=zone)
             elif row.batch_id is not None:
                 made = for_batch(conn, row, public_url=public_url, zone=zone)
+            elif row.task_id is None and purpose is Purpose.send:
+                self._group_over_allowance(conn, row, routing, now_us=now_us, zone=zone)
+                made = mass_sends.for_group(conn, row)
             else:
                 made = compose.for_task(conn, row, public_url=public_url)
             if isinstance(made, str):
@@ -198,7 +201,13 @@ class Dispatcher:
                 return "cancelled"
             item = made
             conn.execute(sa.update(deliveries).where(deliveries.c.id == row.id).values(payload=compose.to_json(item)))
-        if row.status == "queued" and purpose is Purpose.send and row.adapter == "wecom" and item.channel == "private":
+        if (
+            row.status == "queued"
+            and row.task_id is not None
+            and purpose is Purpose.send
+            and row.adapter == "wecom"
+            and item.channel == "private"
+        ):
             over = self._over_allowance(conn, row, routing, now_us=now_us, zone=zone)
             if over:
                 reason = OVER_ALLOWANCE.format(limit=routing.monthly_mass_sends)
@@ -238,6 +247,28 @@ class Dispatcher:
             sa.select(mass_sends_used(target.target_id, since_us=month_start_us(now_us, zone), before_id=row.id))
         ).scalar_one()
         return int(used) >= routing.monthly_mass_sends
+
+    def _group_over_allowance(
+        self, conn: Connection, row: Any, routing: Routing, *, now_us: int, zone: ZoneInfo
+    ) -> None:
+        """Before a grouped send is first composed: its customers who have had this month's mass
+        sends (counting only earlier deliveries) leave the group and are reminded instead."""
+        used = mass_sends_used(tasks.c.target_id, since_us=month_start_us(now_us, zone), before_id=row.id)
+        over = conn.execute(
+            sa.select(tasks.c.id)
+            .select_from(delivery_tasks.join(tasks, tasks.c.id == delivery_tasks.c.task_id))
+            .where(
+                delivery_tasks.c.delivery_id == row.id,
+                tasks.c.status == TaskStatus.due.value,
+                tasks.c.mode == "auto",
+                used >= routing.monthly_mass_sends,
+            )
+        ).scalars()
+        why = Reason.of(ReasonCode.mass_send_allowance, limit=routing.monthly_mass_sends)
+        for task_id in list(over):
+            link = [delivery_tasks.c.delivery_id == row.id, delivery_tasks.c.task_id == task_id]
+            conn.execute(sa.delete(delivery_tasks).where(*link))
+            self._apply_task(conn, int(task_id), TaskEffect.to_remind, why, routing, adapter=row.adapter, now_us=now_us)
 
     # ------------------------------------------------------------------ outside any transaction
 
@@ -300,13 +331,18 @@ class Dispatcher:
         with self._begin() as conn:
             if not write_back(conn, work.id, work.lease, decision.values):
                 return "lease_lost"
-            if work.task_id is not None:
-                if decision.task is not None:
-                    self._apply_task(
-                        conn, work.task_id, decision.task, decision.reason, routing, adapter=work.adapter, now_us=now
-                    )
-                for what in decision.events:
-                    task_events.record(conn, work.task_id, what, now_us=now, zone=zone)
+            # the tasks the delivery carries: its own, or a grouped send's by recipient
+            carried = {"": work.task_id} if work.task_id is not None else _carried(work)
+            outcomes = [RecipientOutcome("", decision.task, decision.reason, decision.events)]
+            for recipient, task_id in carried.items():
+                mine = [o for o in decision.each if o.recipient == recipient]
+                for outcome in [*outcomes, *mine]:
+                    if outcome.task is not None:
+                        self._apply_task(
+                            conn, task_id, outcome.task, outcome.reason, routing, adapter=work.adapter, now_us=now
+                        )
+                    for what in outcome.events:
+                        task_events.record(conn, task_id, what, now_us=now, zone=zone)
         return str(decision.values.get("status") or "polled")
 
     def _apply_task(
@@ -342,6 +378,14 @@ class Dispatcher:
         )
         if effect is TaskEffect.to_remind:
             remind_in_batches(conn, [tasks.c.id == task_id], adapter=reminder_adapter(routing), now_us=now_us)
+
+
+def _carried(work: Work) -> dict[str, int]:
+    """A grouped send's tasks by recipient (as composed: compose.to_json keeps them)."""
+    if work.purpose is not Purpose.send:
+        return {}
+    named = work.item.extra.get("tasks") or {}
+    return {str(recipient): int(task_id) for recipient, task_id in named.items()}
 
 
 def _policy(settings: DeliverySettings) -> Policy:
