@@ -14,8 +14,6 @@ one WeCom mass-send task (up to 10,000 customers), which the staff member confir
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from siyu.channels.base import Outgoing, Person, Purpose
 from siyu.channels.wecom.mass_send import MAX_RECIPIENTS
-from siyu.core.reminders import slot_of
+from siyu.core.send_groups import DueSend, group_sends
 from siyu.core.tasks import TaskStatus
 from siyu.delivery import outbox
 from siyu.delivery.compose import resolve_materials, texts_of
@@ -34,11 +32,6 @@ from siyu.store.tables import customers, deliveries, delivery_tasks, sop_version
 D = deliveries
 SEND = Purpose.send.value
 PREFIX = "mass:"
-
-
-def content_hash(content: Any) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def queue_grouped(conn: Connection, where: list[ColumnElement[bool]], *, now_us: int) -> list[int]:
@@ -55,17 +48,11 @@ def queue_grouped(conn: Connection, where: list[ColumnElement[bool]], *, now_us:
         )
         .order_by(tasks.c.id)
     ).all()
-    groups: dict[tuple[int, int, str], list[Any]] = {}
-    alone: list[int] = []
-    for row in rows:
-        members = groups.setdefault((int(row.executor_id), slot_of(int(row.due_at)), content_hash(row.content)), [])
-        if any(member.target_id == row.target_id for member in members):
-            alone.append(int(row.id))
-        else:
-            members.append(row)
-    for (executor, slot, digest), members in groups.items():
+    groups, alone = group_sends(
+        DueSend(int(row.id), int(row.executor_id), int(row.due_at), int(row.target_id), row.content) for row in rows
+    )
+    for (executor, slot, digest), ids in groups.items():
         prefix = f"{PREFIX}{executor}:{slot}:{digest}:"
-        ids = [int(member.id) for member in members]
         opened = _open_group(conn, prefix)
         if opened is None and len(ids) == 1:
             alone.extend(ids)
