@@ -49,6 +49,8 @@ from siyu.delivery.routing_state import Routing
 from siyu.store.tables import deliveries, delivery_tasks, task_changes, tasks
 from siyu.tasks import events as task_events
 
+CHUNK = 500  # tasks per statement when a channel's answer settles many
+
 
 def wall_clock_us() -> int:
     return time.time_ns() // 1000
@@ -333,16 +335,24 @@ class Dispatcher:
                 return "lease_lost"
             # the tasks the delivery carries: its own, or a grouped send's by recipient
             carried = {"": work.task_id} if work.task_id is not None else _carried(work)
-            outcomes = [RecipientOutcome("", decision.task, decision.reason, decision.events)]
-            for recipient, task_id in carried.items():
-                mine = [o for o in decision.each if o.recipient == recipient]
-                for outcome in [*outcomes, *mine]:
-                    if outcome.task is not None:
-                        self._apply_task(
-                            conn, task_id, outcome.task, outcome.reason, routing, adapter=work.adapter, now_us=now
-                        )
-                    for what in outcome.events:
-                        task_events.record(conn, task_id, what, now_us=now, zone=zone)
+            every = list(carried.values())
+            if decision.task is not None:
+                effect, why = decision.task, decision.reason
+                self._apply_tasks(conn, every, effect, why, routing, adapter=work.adapter, now_us=now)
+            for what in decision.events:
+                task_events.record_all(conn, every, what, now_us=now, zone=zone)
+            # a grouped send's settled recipients, alike outcomes together
+            alike: dict[str, tuple[RecipientOutcome, list[int]]] = {}
+            for outcome in decision.each:
+                if outcome.recipient in carried:
+                    same = alike.setdefault(repr((outcome.task, outcome.reason, outcome.events)), (outcome, []))
+                    same[1].append(carried[outcome.recipient])
+            for outcome, ids in alike.values():
+                if outcome.task is not None:
+                    effect, why = outcome.task, outcome.reason
+                    self._apply_tasks(conn, ids, effect, why, routing, adapter=work.adapter, now_us=now)
+                for what in outcome.events:
+                    task_events.record_all(conn, ids, what, now_us=now, zone=zone)
         return str(decision.values.get("status") or "polled")
 
     def _apply_task(
@@ -356,6 +366,21 @@ class Dispatcher:
         adapter: str,
         now_us: int,
     ) -> None:
+        self._apply_tasks(conn, [task_id], effect, reason, routing, adapter=adapter, now_us=now_us)
+
+    def _apply_tasks(
+        self,
+        conn: Connection,
+        task_ids: list[int],
+        effect: TaskEffect,
+        reason: Reason | str | None,
+        routing: Routing,
+        *,
+        adapter: str,
+        now_us: int,
+    ) -> None:
+        """What a channel's answer does to tasks (set-based, CHUNK at a time): each task still in
+        a status the effect applies to moves, with its history."""
         actor = f"channel:{adapter}"
         values: dict[str, Any]
         stored = reason_columns(reason)
@@ -366,18 +391,25 @@ class Dispatcher:
             status, allowed, values = TaskStatus.failed, (TaskStatus.due, TaskStatus.sent), stored
         else:
             status, allowed, values = TaskStatus.due, (TaskStatus.due, TaskStatus.sent), {**stored, "mode": "remind"}
-        moved = conn.execute(
-            sa.update(tasks)
-            .where(tasks.c.id == task_id, tasks.c.status.in_([s.value for s in allowed]))
-            .values(status=status.value, updated_at=now_us, **values)
-        ).rowcount
-        if not moved:
-            return
-        conn.execute(
-            sa.insert(task_changes).values(task_id=task_id, at=now_us, status=status.value, actor=actor, **stored)
-        )
-        if effect is TaskEffect.to_remind:
-            remind_in_batches(conn, [tasks.c.id == task_id], adapter=reminder_adapter(routing), now_us=now_us)
+        for start in range(0, len(task_ids), CHUNK):
+            moved = (
+                conn.execute(
+                    sa.update(tasks)
+                    .where(
+                        tasks.c.id.in_(task_ids[start : start + CHUNK]), tasks.c.status.in_([s.value for s in allowed])
+                    )
+                    .values(status=status.value, updated_at=now_us, **values)
+                    .returning(tasks.c.id)
+                )
+                .scalars()
+                .all()
+            )
+            if not moved:
+                continue
+            history = [{"task_id": i, "at": now_us, "status": status.value, "actor": actor, **stored} for i in moved]
+            conn.execute(sa.insert(task_changes), history)
+            if effect is TaskEffect.to_remind:
+                remind_in_batches(conn, [tasks.c.id.in_(moved)], adapter=reminder_adapter(routing), now_us=now_us)
 
 
 def _carried(work: Work) -> dict[str, int]:
