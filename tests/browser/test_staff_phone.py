@@ -48,6 +48,7 @@ def test_staff_sees_only_their_tasks_copies_a_script_marks_one_done_and_the_oper
     phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base_url)
     login(phone, "staff", "siyu-staff-demo")
     assert _path(phone) == "/my/tasks"
+    phone.goto("/my/tasks?view=each")  # one card per task (batches: test_staff_batches.py)
 
     staff_id = staff_id_of(live.engine, "staff")
     expected = open_tasks_today(live.engine, staff_id)

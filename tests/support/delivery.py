@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from siyu.channels import stored as channels
 from siyu.core.timeutil import to_us
-from siyu.store.tables import deliveries, tasks
+from siyu.store.tables import deliveries, delivery_tasks, tasks
 from tests.support.brand import Brand, apply_sops, at, run
 
 GREET = """
@@ -40,8 +40,18 @@ GREET = """
 START = "2026-11-20 10:00"
 
 
+# the same SOP, but `hello` has no variables: every customer's rendered content is the same, so
+# the due sends of one staff member group into one WeCom mass send
+SAME_HELLO = GREET.replace("你好 {{customer.name}}，我是 {{staff.name}}", "会员日快乐，全场 8 折")
+
+
 def greet_brand(
-    engine: Engine, tmp_path: Path, *, customers: int = 3, channels_on: dict[str, Any] | None = None
+    engine: Engine,
+    tmp_path: Path,
+    *,
+    customers: int = 3,
+    channels_on: dict[str, Any] | None = None,
+    sop_text: str = GREET,
 ) -> None:
     """Channels first (routing is read when tasks fall due), then the brand, the SOP and the
     ticks that make `hello` due (10:00) and `call` due (11:00)."""
@@ -52,7 +62,7 @@ def greet_brand(
         brand.add_customer(f"c{n}", "s1", name=f"客户{n}", tags=("新客",), phone=f"1380000{n:04d}")
     brand.write(engine, tmp_path / "brand")
     sop = tmp_path / "greet.yaml"
-    sop.write_text(GREET, encoding="utf-8")
+    sop.write_text(sop_text, encoding="utf-8")
     apply_sops(engine, sop, now=at(START))
     run(engine, START, "2026-11-20 11:00")
 
@@ -85,7 +95,18 @@ def task_of(engine: Engine, task_id: int) -> Any:
         return conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).one()
 
 
-__all__ = ["at", "greet_brand", "rows", "set_channels", "task_of", "to_us"]
+def tasks_of(engine: Engine, row: Any) -> list[int]:
+    """The tasks a delivery carries: its own task, or those a batch reminder names."""
+    if row.task_id is not None:
+        return [int(row.task_id)]
+    with engine.begin() as conn:
+        found = conn.execute(
+            sa.select(delivery_tasks.c.task_id).where(delivery_tasks.c.delivery_id == row.id).order_by("task_id")
+        )
+        return [int(task_id) for task_id in found.scalars()]
+
+
+__all__ = ["SAME_HELLO", "at", "greet_brand", "rows", "set_channels", "task_of", "tasks_of", "to_us"]
 
 
 def wecom_on(base_url: str, *, timeout_s: float = 5.0, delivery: dict[str, Any] | None = None) -> dict[str, Any]:

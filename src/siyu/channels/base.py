@@ -44,10 +44,12 @@ class Outgoing:
     link: str | None = None  # a remind task's phone page
     title: str = ""  # a reminder's or digest's heading
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # a private send to several customers at once (one WeCom mass-send task): `customer` is then None
+    recipients: tuple[Person, ...] = ()
 
     def as_payload(self) -> dict[str, Any]:
         """The JSON form kept on the delivery row and posted by webhooks."""
-        return {
+        payload: dict[str, Any] = {
             "key": self.key,
             "purpose": self.purpose.value,
             "channel": self.channel,
@@ -61,6 +63,9 @@ class Outgoing:
             "group": _person(self.group),
             "extra": dict(self.extra),
         }
+        if self.recipients:
+            payload["recipients"] = [_person(person) for person in self.recipients]
+        return payload
 
 
 def _person(person: Person | None) -> dict[str, Any] | None:
@@ -90,6 +95,9 @@ class Progress:
     reason: str | None = None
     code: str | None = None  # the provider's code for a failure
     over_allowance: bool = False  # WeCom refused: the customer had their monthly mass sends
+    # a send to several recipients: each one's own progress by external id (`state` is pending
+    # while any of them is)
+    each: Mapping[str, Progress] = field(default_factory=dict)
 
 
 class DeliveryError(Exception):

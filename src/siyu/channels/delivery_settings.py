@@ -21,8 +21,7 @@ class DeliverySettings(ChannelSettings):
     routes: dict[str, str] = Field(
         default_factory=dict,
         description=(
-            "which adapter carries what, e.g. {private: wecom, remind: webhook}; "
-            "unset keys follow the enabled adapters"
+            "which adapter carries what, e.g. {private: wecom, remind: webhook}; unset keys follow the enabled adapters"
         ),
     )
     digest_time: str = Field("09:00", description='local time of each staff member\'s digest ("" = none)')

@@ -18,10 +18,12 @@ from sqlalchemy.engine import Connection
 
 from siyu.channels.base import Outgoing, Person, Purpose
 from siyu.channels.wecom.corp_tags import tag_ids_by_name
+from siyu.core.reminders import digest_lines
+from siyu.core.reminders import text as reminder_text
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, local_day
 from siyu.core.visibility import visible_tags
-from siyu.store.tables import chat_groups, customer_attributes, customers, sop_versions, sops, staff, tasks
+from siyu.store.tables import chat_groups, customer_attributes, customers, sop_versions, sops, staff, tasks, users
 
 REMIND_PREVIEW = 300  # characters of the script shown in a reminder
 FILE_MATERIALS = ("image", "file", "video")
@@ -175,37 +177,53 @@ def for_task(conn: Connection, delivery: Any, *, public_url: str) -> Outgoing | 
     )
 
 
+def staff_locale(conn: Connection, staff_id: int) -> str | None:
+    """The language of the console user working as this staff member (the first one), if any."""
+    return conn.execute(
+        sa.select(users.c.locale).where(users.c.staff_id == staff_id).order_by(users.c.id).limit(1)
+    ).scalar()
+
+
 def for_digest(conn: Connection, delivery: Any, *, public_url: str, now_us: int, zone: ZoneInfo) -> Outgoing | str:
-    """A staff member's digest: their open tasks, overdue first, by SOP."""
+    """A staff member's digest, in their language: how many open tasks, per SOP step (largest
+    first) — one message a day, never one line per task."""
     reader = conn.execute(sa.select(staff).where(staff.c.id == delivery.staff_id)).first()
     if reader is None:
         return "员工已不存在 (the staff member no longer exists)"
     day = local_day(now_us, zone)
     open_due = [tasks.c.executor_id == reader.id, tasks.c.status == TaskStatus.due.value]
-    by_sop = conn.execute(
-        sa.select(sops.c.name, sa.func.count())
+    counted = sa.func.count().label("open")
+    by_step = conn.execute(
+        sa.select(sops.c.name, tasks.c.step_id, counted)
         .select_from(tasks.join(sops, sops.c.id == tasks.c.sop_id))
         .where(*open_due)
-        .group_by(sops.c.name)
-        .order_by(sa.func.count().desc(), sops.c.name)
+        .group_by(sops.c.name, tasks.c.step_id)
+        .order_by(counted.desc(), sops.c.name, tasks.c.step_id)
     ).all()
-    total = sum(int(count) for _name, count in by_sop)
+    total = sum(int(row.open) for row in by_step)
     if total == 0:
         return "没有待办任务 (no open tasks)"
+    locale = staff_locale(conn, int(reader.id))
     date_text = from_us(now_us, zone).date().isoformat()
-    lines = [f"{name} {count}" for name, count in by_sop[:8]]
-    if len(by_sop) > 8:
-        lines.append(f"… 另有 {len(by_sop) - 8} 个 SOP")
+    counts = [(str(row.name), str(row.step_id), int(row.open)) for row in by_step]
     link = f"{public_url.rstrip('/')}/my/tasks" if public_url else None
+    by_sop: dict[str, int] = {}
+    for name, _step, count in counts:
+        by_sop[name] = by_sop.get(name, 0) + count
     return Outgoing(
         key=delivery.key,
         purpose=Purpose.digest,
         channel="internal",
-        text="\n".join(lines),
+        text="\n".join(digest_lines(counts, locale=locale)),
         staff=_person(reader),
         link=link,
-        title=f"今日待办 {total} 项 · {date_text}",
-        extra={"open": total, "day": day, "by_sop": {str(name): int(count) for name, count in by_sop}},
+        title=reminder_text("digest_title", locale, total=total, date=date_text),
+        extra={
+            "open": total,
+            "day": day,
+            "by_sop": by_sop,
+            "by_step": [{"sop": name, "step": step, "open": count} for name, step, count in counts],
+        },
     )
 
 
@@ -236,4 +254,5 @@ def from_json(payload: dict[str, Any]) -> Outgoing:
         link=payload.get("link"),
         title=str(payload.get("title") or ""),
         extra=dict(payload.get("extra") or {}),
+        recipients=tuple(p for p in (person(raw) for raw in payload.get("recipients") or ()) if p is not None),
     )

@@ -3,6 +3,7 @@ the policy and `now` in; the new column values, the task's change and the events
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -29,11 +30,36 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class RecipientOutcome:
+    """What one recipient of a send to several became (their task's change and events)."""
+
+    recipient: str
+    task: TaskEffect | None = None
+    reason: Reason | str | None = None
+    events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Decision:
     values: dict[str, Any]
-    task: TaskEffect | None = None
+    task: TaskEffect | None = None  # for every task the delivery carries
     reason: Reason | str | None = None  # for the task: siyu's own reason, or the channel's words
     events: tuple[str, ...] = field(default_factory=tuple)
+    each: tuple[RecipientOutcome, ...] = ()  # a send to several: each settled recipient's own outcome
+
+
+def recipient_outcomes(each: Mapping[str, Progress], *, give_up: Reason | None = None) -> tuple[RecipientOutcome, ...]:
+    """Each settled recipient's outcome; with `give_up`, the ones still pending fail with it."""
+    outcomes = []
+    for recipient, progress in sorted(each.items()):
+        if progress.state is DeliveryState.delivered:
+            outcomes.append(RecipientOutcome(recipient, events=("delivered",)))
+        elif progress.state is DeliveryState.failed:
+            effect = TaskEffect.to_remind if progress.over_allowance else TaskEffect.failed
+            outcomes.append(RecipientOutcome(recipient, effect, progress.reason))
+        elif give_up is not None:
+            outcomes.append(RecipientOutcome(recipient, TaskEffect.failed, give_up))
+    return tuple(outcomes)
 
 
 def after_attempt(
@@ -115,6 +141,8 @@ def after_poll(
                 "updated_at": now_us,
             }
         )
+    if result.each:
+        return _after_poll_of_several(result, sent_at_us=sent_at_us, policy=policy, now_us=now_us)
     if result.state is DeliveryState.delivered:
         return Decision({"status": "delivered", "delivered_at": now_us, "updated_at": now_us}, events=("delivered",))
     if result.state is DeliveryState.failed:
@@ -130,3 +158,24 @@ def after_poll(
         why = Reason.of(ReasonCode.not_confirmed, hours=f"{hours:g}")
         return Decision(values, TaskEffect.failed if purpose is Purpose.send else None, reason=why)
     return Decision({"next_attempt_at": later, "updated_at": now_us})
+
+
+def _after_poll_of_several(result: Progress, *, sent_at_us: int, policy: Policy, now_us: int) -> Decision:
+    """A send to several recipients: the row is delivered once every recipient is settled; each
+    settled recipient's task changes on its own (again on every poll: the changes and events are
+    idempotent). Nobody confirmed within give_up_polling_s: the pending ones fail."""
+    if result.state is DeliveryState.delivered:
+        values = {"status": "delivered", "delivered_at": now_us, "updated_at": now_us}
+        return Decision(values, each=recipient_outcomes(result.each))
+    if now_us - sent_at_us > int(policy.give_up_polling_s * US_PER_SECOND):
+        hours = f"{policy.give_up_polling_s / 3600:g}"
+        why = Reason.of(ReasonCode.not_confirmed, hours=hours)
+        values = {
+            "status": "failed",
+            "last_error": f"员工 {hours} 小时内未确认发送 (not confirmed by the staff member within {hours} h)",
+            "error_code": "unconfirmed",
+            "updated_at": now_us,
+        }
+        return Decision(values, each=recipient_outcomes(result.each, give_up=why))
+    later = now_us + int(policy.poll_every_s * US_PER_SECOND)
+    return Decision({"next_attempt_at": later, "updated_at": now_us}, each=recipient_outcomes(result.each))

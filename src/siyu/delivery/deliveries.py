@@ -14,7 +14,7 @@ from siyu.accounts.actors import Actor
 from siyu.brand import settings as brand_settings
 from siyu.core.errors import NotFoundError, Problem, ValidationError
 from siyu.core.timeutil import from_us
-from siyu.store.tables import customers, deliveries, staff, tasks
+from siyu.store.tables import customers, deliveries, delivery_tasks, staff, tasks
 
 D = deliveries
 STATUSES = ("queued", "sent", "delivered", "failed", "dead", "cancelled")
@@ -183,7 +183,8 @@ def retry_dead(conn: Connection, *, actor: Actor, adapter: str | None = None, no
 
 
 def of_task(conn: Connection, task_id: int) -> list[dict[str, Any]]:
-    """A task's deliveries (its send, its reminder), oldest first."""
+    """A task's deliveries (its send, its reminder or its batch's reminder that names it), oldest first."""
     zone = brand_settings.load(conn).zone
-    rows = conn.execute(_query().where(D.c.task_id == task_id).order_by(D.c.id))
+    named = sa.select(delivery_tasks.c.delivery_id).where(delivery_tasks.c.task_id == task_id)
+    rows = conn.execute(_query().where(sa.or_(D.c.task_id == task_id, D.c.id.in_(named))).order_by(D.c.id))
     return [as_dict(row, zone) for row in rows]

@@ -35,19 +35,21 @@ from siyu.brand import settings as brand_settings
 from siyu.channels import stored as channels
 from siyu.channels.base import Adapter, DeliveryError, Outgoing, Progress, Purpose, Receipt
 from siyu.channels.delivery_settings import DeliverySettings
-from siyu.channels.routing import INBOX
 from siyu.core.reasons import Reason, ReasonCode, reason_columns
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import US_PER_SECOND, to_us
-from siyu.delivery import compose
+from siyu.delivery import compose, mass_sends
 from siyu.delivery.adapters import FixedAdapters, StoredAdapters
-from siyu.delivery.decide import Decision, Policy, TaskEffect, after_attempt, after_poll
+from siyu.delivery.batches import for_batch, remind_in_batches
+from siyu.delivery.decide import Decision, Policy, RecipientOutcome, TaskEffect, after_attempt, after_poll
 from siyu.delivery.digests import enqueue_digests
-from siyu.delivery.enqueue import OVER_ALLOWANCE, insert_deliveries, mass_sends_used, month_start_us
+from siyu.delivery.enqueue import OVER_ALLOWANCE, mass_sends_used, month_start_us, reminder_adapter
 from siyu.delivery.lease import Lease, claim, write_back
 from siyu.delivery.routing_state import Routing
-from siyu.store.tables import deliveries, task_changes, tasks
+from siyu.store.tables import deliveries, delivery_tasks, task_changes, tasks
 from siyu.tasks import events as task_events
+
+CHUNK = 500  # tasks per statement when a channel's answer settles many
 
 
 def wall_clock_us() -> int:
@@ -184,6 +186,11 @@ class Dispatcher:
             public_url = settings.public_url
             if purpose is Purpose.digest:
                 made = compose.for_digest(conn, row, public_url=public_url, now_us=now_us, zone=zone)
+            elif row.batch_id is not None:
+                made = for_batch(conn, row, public_url=public_url, zone=zone)
+            elif row.task_id is None and purpose is Purpose.send:
+                self._group_over_allowance(conn, row, routing, now_us=now_us, zone=zone)
+                made = mass_sends.for_group(conn, row)
             else:
                 made = compose.for_task(conn, row, public_url=public_url)
             if isinstance(made, str):
@@ -196,7 +203,13 @@ class Dispatcher:
                 return "cancelled"
             item = made
             conn.execute(sa.update(deliveries).where(deliveries.c.id == row.id).values(payload=compose.to_json(item)))
-        if row.status == "queued" and purpose is Purpose.send and row.adapter == "wecom" and item.channel == "private":
+        if (
+            row.status == "queued"
+            and row.task_id is not None
+            and purpose is Purpose.send
+            and row.adapter == "wecom"
+            and item.channel == "private"
+        ):
             over = self._over_allowance(conn, row, routing, now_us=now_us, zone=zone)
             if over:
                 reason = OVER_ALLOWANCE.format(limit=routing.monthly_mass_sends)
@@ -236,6 +249,28 @@ class Dispatcher:
             sa.select(mass_sends_used(target.target_id, since_us=month_start_us(now_us, zone), before_id=row.id))
         ).scalar_one()
         return int(used) >= routing.monthly_mass_sends
+
+    def _group_over_allowance(
+        self, conn: Connection, row: Any, routing: Routing, *, now_us: int, zone: ZoneInfo
+    ) -> None:
+        """Before a grouped send is first composed: its customers who have had this month's mass
+        sends (counting only earlier deliveries) leave the group and are reminded instead."""
+        used = mass_sends_used(tasks.c.target_id, since_us=month_start_us(now_us, zone), before_id=row.id)
+        over = conn.execute(
+            sa.select(tasks.c.id)
+            .select_from(delivery_tasks.join(tasks, tasks.c.id == delivery_tasks.c.task_id))
+            .where(
+                delivery_tasks.c.delivery_id == row.id,
+                tasks.c.status == TaskStatus.due.value,
+                tasks.c.mode == "auto",
+                used >= routing.monthly_mass_sends,
+            )
+        ).scalars()
+        why = Reason.of(ReasonCode.mass_send_allowance, limit=routing.monthly_mass_sends)
+        for task_id in list(over):
+            link = [delivery_tasks.c.delivery_id == row.id, delivery_tasks.c.task_id == task_id]
+            conn.execute(sa.delete(delivery_tasks).where(*link))
+            self._apply_task(conn, int(task_id), TaskEffect.to_remind, why, routing, adapter=row.adapter, now_us=now_us)
 
     # ------------------------------------------------------------------ outside any transaction
 
@@ -298,13 +333,26 @@ class Dispatcher:
         with self._begin() as conn:
             if not write_back(conn, work.id, work.lease, decision.values):
                 return "lease_lost"
-            if work.task_id is not None:
-                if decision.task is not None:
-                    self._apply_task(
-                        conn, work.task_id, decision.task, decision.reason, routing, adapter=work.adapter, now_us=now
-                    )
-                for what in decision.events:
-                    task_events.record(conn, work.task_id, what, now_us=now, zone=zone)
+            # the tasks the delivery carries: its own, or a grouped send's by recipient
+            carried = {"": work.task_id} if work.task_id is not None else _carried(work)
+            every = list(carried.values())
+            if decision.task is not None:
+                effect, why = decision.task, decision.reason
+                self._apply_tasks(conn, every, effect, why, routing, adapter=work.adapter, now_us=now)
+            for what in decision.events:
+                task_events.record_all(conn, every, what, now_us=now, zone=zone)
+            # a grouped send's settled recipients, alike outcomes together
+            alike: dict[str, tuple[RecipientOutcome, list[int]]] = {}
+            for outcome in decision.each:
+                if outcome.recipient in carried:
+                    same = alike.setdefault(repr((outcome.task, outcome.reason, outcome.events)), (outcome, []))
+                    same[1].append(carried[outcome.recipient])
+            for outcome, ids in alike.values():
+                if outcome.task is not None:
+                    effect, why = outcome.task, outcome.reason
+                    self._apply_tasks(conn, ids, effect, why, routing, adapter=work.adapter, now_us=now)
+                for what in outcome.events:
+                    task_events.record_all(conn, ids, what, now_us=now, zone=zone)
         return str(decision.values.get("status") or "polled")
 
     def _apply_task(
@@ -318,6 +366,21 @@ class Dispatcher:
         adapter: str,
         now_us: int,
     ) -> None:
+        self._apply_tasks(conn, [task_id], effect, reason, routing, adapter=adapter, now_us=now_us)
+
+    def _apply_tasks(
+        self,
+        conn: Connection,
+        task_ids: list[int],
+        effect: TaskEffect,
+        reason: Reason | str | None,
+        routing: Routing,
+        *,
+        adapter: str,
+        now_us: int,
+    ) -> None:
+        """What a channel's answer does to tasks (set-based, CHUNK at a time): each task still in
+        a status the effect applies to moves, with its history."""
         actor = f"channel:{adapter}"
         values: dict[str, Any]
         stored = reason_columns(reason)
@@ -328,21 +391,33 @@ class Dispatcher:
             status, allowed, values = TaskStatus.failed, (TaskStatus.due, TaskStatus.sent), stored
         else:
             status, allowed, values = TaskStatus.due, (TaskStatus.due, TaskStatus.sent), {**stored, "mode": "remind"}
-        moved = conn.execute(
-            sa.update(tasks)
-            .where(tasks.c.id == task_id, tasks.c.status.in_([s.value for s in allowed]))
-            .values(status=status.value, updated_at=now_us, **values)
-        ).rowcount
-        if not moved:
-            return
-        conn.execute(
-            sa.insert(task_changes).values(task_id=task_id, at=now_us, status=status.value, actor=actor, **stored)
-        )
-        if effect is TaskEffect.to_remind:
-            remind_adapter = routing.adapter_for(mode="remind", channel="private")
-            if remind_adapter != INBOX:
-                where = [tasks.c.id == task_id, tasks.c.executor_id.is_not(None)]
-                insert_deliveries(conn, where, purpose=Purpose.remind, adapter=remind_adapter, now_us=now_us)
+        for start in range(0, len(task_ids), CHUNK):
+            moved = (
+                conn.execute(
+                    sa.update(tasks)
+                    .where(
+                        tasks.c.id.in_(task_ids[start : start + CHUNK]), tasks.c.status.in_([s.value for s in allowed])
+                    )
+                    .values(status=status.value, updated_at=now_us, **values)
+                    .returning(tasks.c.id)
+                )
+                .scalars()
+                .all()
+            )
+            if not moved:
+                continue
+            history = [{"task_id": i, "at": now_us, "status": status.value, "actor": actor, **stored} for i in moved]
+            conn.execute(sa.insert(task_changes), history)
+            if effect is TaskEffect.to_remind:
+                remind_in_batches(conn, [tasks.c.id.in_(moved)], adapter=reminder_adapter(routing), now_us=now_us)
+
+
+def _carried(work: Work) -> dict[str, int]:
+    """A grouped send's tasks by recipient (as composed: compose.to_json keeps them)."""
+    if work.purpose is not Purpose.send:
+        return {}
+    named = work.item.extra.get("tasks") or {}
+    return {str(recipient): int(task_id) for recipient, task_id in named.items()}
 
 
 def _policy(settings: DeliverySettings) -> Policy:

@@ -4,8 +4,9 @@ transaction, so a due task and its delivery row are written together or not at a
 - an auto task no enabled adapter can send becomes a remind task, with the reason;
 - an auto private task through WeCom for a customer who has had this natural month's mass
   sends (WeCom's allowance) becomes a remind task, with the reason;
-- every other auto task gets one `send` delivery; every remind task gets one `remind`
-  delivery unless reminders stay in the inbox (the task list is the reminder).
+- every other auto task gets one `send` delivery; every remind task joins its batch, and the
+  batch gets one `remind` delivery unless reminders stay in the inbox (the task list is the
+  reminder): delivery/batches.py.
 A delivery's key is unique ("task:42:send"): making the same row twice is impossible."""
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from siyu.core.reasons import Reason, ReasonCode
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.delivery import outbox
+from siyu.delivery.batches import remind_in_batches
+from siyu.delivery.mass_sends import queue_grouped
 from siyu.delivery.routing_state import Routing
-from siyu.store.tables import Json, deliveries, task_changes, tasks
+from siyu.store.tables import Json, deliveries, delivery_tasks, task_changes, tasks
 
 CHANNELS_ACTOR = "channels"
 OVER_ALLOWANCE = (
@@ -63,24 +66,32 @@ def to_remind(conn: Connection, where: list[ColumnElement[bool]], *, reason: Rea
 
 def mass_sends_used(customer_id: Any, *, since_us: int, before_id: Any = None) -> Any:
     """SQL: WeCom mass sends of this month already handed over for a customer (deliveries with
-    a smaller id than `before_id`, when given: the earliest ones keep the allowance)."""
+    a smaller id than `before_id`, when given: the earliest ones keep the allowance), whether
+    the send carries the customer's task alone or in a group (delivery_tasks)."""
     sent = tasks.alias("sent_task")
-    query = (
-        sa.select(sa.func.count())
-        .select_from(deliveries.join(sent, sent.c.id == deliveries.c.task_id))
-        .where(
-            sent.c.target_type == "customer",
-            sent.c.target_id == customer_id,
-            sent.c.channel == "private",
-            deliveries.c.purpose == Purpose.send.value,
-            deliveries.c.adapter == "wecom",
-            deliveries.c.status.in_(SENDING),
-            deliveries.c.created_at >= since_us,
+    link = delivery_tasks.alias("sent_link")
+    counts = []
+    for joined in (
+        deliveries.join(sent, sent.c.id == deliveries.c.task_id),
+        deliveries.join(link, link.c.delivery_id == deliveries.c.id).join(sent, sent.c.id == link.c.task_id),
+    ):
+        query = (
+            sa.select(sa.func.count())
+            .select_from(joined)
+            .where(
+                sent.c.target_type == "customer",
+                sent.c.target_id == customer_id,
+                sent.c.channel == "private",
+                deliveries.c.purpose == Purpose.send.value,
+                deliveries.c.adapter == "wecom",
+                deliveries.c.status.in_(SENDING),
+                deliveries.c.created_at >= since_us,
+            )
         )
-    )
-    if before_id is not None:
-        query = query.where(deliveries.c.id < before_id)
-    return query.scalar_subquery()
+        if before_id is not None:
+            query = query.where(deliveries.c.id < before_id)
+        counts.append(query.scalar_subquery())
+    return counts[0] + counts[1]
 
 
 def insert_deliveries(
@@ -118,8 +129,13 @@ def enqueue_due(
             over = [*of_channel, tasks.c.target_type == "customer", used >= routing.monthly_mass_sends]
             reason = Reason.of(ReasonCode.mass_send_allowance, limit=routing.monthly_mass_sends)
             to_remind(conn, over, reason=reason, now_us=now_us)
+            alone = queue_grouped(conn, of_channel, now_us=now_us)
+            of_channel = [*of_channel, tasks.c.id.in_(alone)]
         insert_deliveries(conn, of_channel, purpose=Purpose.send, adapter=adapter, now_us=now_us)
-    remind_adapter = routing.adapter_for(mode="remind", channel="private")
-    if remind_adapter != INBOX:
-        reminded = [*due, tasks.c.mode == "remind", tasks.c.executor_id.is_not(None)]
-        insert_deliveries(conn, reminded, purpose=Purpose.remind, adapter=remind_adapter, now_us=now_us)
+    remind_in_batches(conn, due, adapter=reminder_adapter(routing), now_us=now_us)
+
+
+def reminder_adapter(routing: Routing) -> str | None:
+    """The adapter that carries reminders, or None when they stay in the inbox (the task list)."""
+    adapter = routing.adapter_for(mode="remind", channel="private")
+    return None if adapter == INBOX else adapter

@@ -24,6 +24,7 @@ def queue(
     task_id: Any,
     staff_id: Any,
     now_us: int,
+    batch_id: Any = None,
 ) -> int:
     """Queue one delivery per row the SELECT of `key`, `task_id`, `staff_id` … WHERE `where`
     finds; a key already queued is left alone. Returns how many were queued (from RETURNING:
@@ -41,6 +42,7 @@ def queue(
         sa.literal(False),
         now,
         now,
+        sa.null() if batch_id is None else batch_id,
     ).where(*where)
     columns = [
         "key",
@@ -54,6 +56,7 @@ def queue(
         "in_doubt",
         "created_at",
         "updated_at",
+        "batch_id",
     ]
     statement = insert_ignoring(conn, deliveries).from_select(columns, rows)
     return len(conn.execute(statement.returning(deliveries.c.id)).all())

@@ -11,7 +11,7 @@ from siyu.channels.base import DeliveryError, Purpose
 from siyu.channels.recording import RecordingAdapter
 from siyu.delivery.dispatcher import Dispatcher
 from tests.integration.delivery.conftest import WEBHOOK, Clock
-from tests.support.delivery import greet_brand, rows, set_channels, task_of
+from tests.support.delivery import greet_brand, rows, set_channels, task_of, tasks_of
 
 ONLY_SENDS = {
     **WEBHOOK,
@@ -70,11 +70,12 @@ def test_an_allowance_refusal_turns_the_task_into_a_reminder(engine: Engine, tmp
     send = _send_row(engine)
     task = task_of(engine, send.task_id)
     assert (send.status, task.status, task.mode) == ("failed", "due", "remind")
-    # the converted task gets its own reminder, sent in the next round
-    reminders = [r for r in rows(engine) if r.task_id == send.task_id and r.purpose == "remind"]
+    # the converted task joins its batch (10:00) and gets a reminder, sent in the next round
+    reminders = [r for r in rows(engine) if send.task_id in tasks_of(engine, r) and r.purpose == "remind"]
     assert [r.status for r in reminders] == ["queued"]
+    assert task.batch_id == reminders[0].batch_id
     dispatcher.step()
-    assert [r.status for r in rows(engine) if r.task_id == send.task_id and r.purpose == "remind"] == ["delivered"]
+    assert [r.status for r in rows(engine) if r.id == reminders[0].id] == ["delivered"]
 
 
 def test_an_adapter_bug_is_a_visible_transient_failure(engine: Engine, tmp_path: Path, clock: Clock) -> None:

@@ -1,5 +1,6 @@
 """The staff task list at /my/tasks: own tasks only, grouped by SOP and step with overdue ones
-first, scripts rendered with copy buttons, done / skip through htmx with history and audit."""
+first, scripts rendered with copy buttons, done / skip through htmx with history and audit. This
+is the one-card-per-task view (?view=each); batches as cards: test_console_my_batches.py."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ MORE_SOPS = """\
       content:
         - text: "早安☀️"
 """
+
+EACH = "/my/tasks?view=each"  # one card per task
 
 
 @pytest.fixture
@@ -137,7 +140,7 @@ def _status(web: Web, task_id: int) -> tuple[str, str | None]:
 
 
 def test_todo_groups_by_sop_and_step_with_overdue_first(busy: Web) -> None:
-    page = busy.console("staff1").get("/my/tasks")
+    page = busy.console("staff1").get(EACH)
     assert page.status_code == 200
     assert _layout(page.text, _targets(busy, "st1")) == [
         ("overdue|care|ask", ["care/ask c1", "care/ask c2"]),
@@ -155,7 +158,7 @@ def test_todo_groups_by_sop_and_step_with_overdue_first(busy: Web) -> None:
 
 
 def test_overdue_cards_are_marked_and_todays_are_not(busy: Web) -> None:
-    html = busy.console("staff1").get("/my/tasks").text
+    html = busy.console("staff1").get(EACH).text
     overdue = _card_html(html, _task_id(busy, "welcome", "hello", "c1"))
     today = _card_html(html, _task_id(busy, "care", "follow", "c1"))
     assert "逾期" in overdue and "11-20 10:00 到期" in overdue
@@ -164,13 +167,13 @@ def test_overdue_cards_are_marked_and_todays_are_not(busy: Web) -> None:
 
 def test_a_still_due_task_older_than_late_after_is_left_out(busy: Web) -> None:
     busy.set_now("2026-11-21 10:30")  # welcome/hello was due 2026-11-20 10:00, more than 24 h ago
-    html = busy.console("staff1").get("/my/tasks").text
+    html = busy.console("staff1").get(EACH).text
     shown = [name for _, names in _layout(html, _targets(busy, "st1")) for name in names]
     assert "welcome/hello c1" not in shown and "care/ask c1" in shown
 
 
 def test_a_card_shows_the_rendered_script_attachments_and_notes(busy: Web) -> None:
-    html = busy.console("staff1").get("/my/tasks").text
+    html = busy.console("staff1").get(EACH).text
     task_id = _task_id(busy, "care", "ask", "c1")
     card = _card_html(html, task_id)
     assert f'<pre class="script" id="script-{task_id}-1">陈一，收到货了吗？</pre>' in card
@@ -185,7 +188,7 @@ def test_a_card_shows_the_rendered_script_attachments_and_notes(busy: Web) -> No
 
 
 def test_group_moments_and_later_tasks_show_what_they_need(busy: Web) -> None:
-    html = busy.console("staff1").get("/my/tasks").text
+    html = busy.console("staff1").get(EACH).text
     group = _card_html(html, _task_id(busy, "group-hi", "notice", "g1"))
     assert "暖柚宠物群" in group and '<span class="muted ext-id">g1</span>' in group
     assert "暖柚宠物群 的朋友们早安！" in group and "/customers/" not in group
@@ -273,7 +276,7 @@ def test_another_staffs_task_is_not_found_and_not_listed(busy: Web) -> None:
     ):
         assert answer.status_code == 404
     assert _status(busy, theirs) == ("due", None)
-    html = client.get("/my/tasks").text
+    html = client.get(EACH).text
     mine = _targets(busy, "st2")
     shown = [int(m.group(1)) for m in CARD.finditer(html)]
     assert shown and set(shown) <= set(mine)
@@ -288,7 +291,7 @@ def test_another_staffs_task_is_not_found_and_not_listed(busy: Web) -> None:
 
 def test_an_operator_without_a_staff_link_gets_a_message(busy: Web) -> None:
     client = busy.console("operator")
-    page = client.get("/my/tasks")
+    page = client.get(EACH)
     assert page.status_code == 200
     assert 'id="no-staff-link"' in page.text and "你的账号还没有关联员工" in page.text
     assert CARD.findall(page.text) == []
@@ -315,7 +318,7 @@ def test_an_operator_with_a_staff_link_works_on_that_staff_members_tasks(busy: W
     signed_in = client.post("/login", data={"username": "lead", "password": "password-lead"}, follow_redirects=False)
     assert signed_in.headers["location"] == "/"
     client.headers["X-CSRF-Token"] = client.get("/api/v1/me").json()["csrf_token"]
-    html = client.get("/my/tasks").text
+    html = client.get(EACH).text
     assert {_targets(busy, "st2")[int(m.group(1))] for m in CARD.finditer(html)} >= {"care/follow c3"}
     mine = _task_id(busy, "care", "follow", "c3")
     assert client.post(f"/my/tasks/{mine}/done").status_code == 200
@@ -328,14 +331,16 @@ def test_long_lists_page_on_and_carry_the_group_over(busy: Web, monkeypatch: pyt
     monkeypatch.setattr(my_tasks, "PAGE_SIZE", 3)
     client = busy.console("staff1")
     names = _targets(busy, "st1")
-    first = client.get("/my/tasks").text
+    first = client.get(EACH).text
     assert _layout(first, names) == [
         ("overdue|care|ask", ["care/ask c1", "care/ask c2"]),
         ("overdue|welcome|hello", ["welcome/hello c1"]),
     ]
-    assert 'hx-get="/my/tasks?tab=todo&offset=3&after=overdue%7Cwelcome%7Chello"' in first
+    assert 'hx-get="/my/tasks?tab=todo&view=each&offset=3&after=overdue%7Cwelcome%7Chello"' in first
     second = client.get(
-        "/my/tasks", params={"offset": 3, "after": "overdue|welcome|hello"}, headers={"HX-Request": "true"}
+        "/my/tasks",
+        params={"view": "each", "offset": 3, "after": "overdue|welcome|hello"},
+        headers={"HX-Request": "true"},
     ).text
     assert "<html" not in second
     assert _layout(second, names) == [
@@ -358,6 +363,6 @@ def test_bad_tab_or_offset_is_a_located_error(busy: Web) -> None:
 def test_the_list_speaks_english_after_the_switch(busy: Web) -> None:
     client = busy.console("staff1")
     client.get("/lang/en", params={"next": "/my/tasks"})
-    html = client.get("/my/tasks").text
+    html = client.get(EACH).text
     assert "My tasks" in html and "Overdue" in html and ">Done</button>" in html
     assert "逾期" not in html

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from siyu.channels.base import DeliveryError, DeliveryState, Outgoing, Person, Progress, Purpose, Receipt
+from siyu.channels.base import DeliveryError, DeliveryState, Outgoing, Progress, Purpose, Receipt
 from siyu.channels.wecom.client import WeComClient
 from siyu.channels.wecom.config import WeComSettings
 from siyu.channels.wecom.errors import classify
+from siyu.channels.wecom.mass_send import MassTarget, mass_target, overall, recipient_progress, staff_of
 from siyu.channels.wecom.media import CheckedFile, MaterialProblem, MediaUploads
 from siyu.channels.wecom.moment_visibility import visible_tag_ids
 
@@ -101,15 +102,16 @@ class WeComAdapter:
     # mass sends (private and group)
 
     def _mass_send(self, item: Outgoing) -> Receipt:
-        target = _target(item)
+        target = mass_target(item)
         content = self._content(item, moments=False)
         body: dict[str, Any] = {"chat_type": target.chat_type, "sender": target.sender, "allow_select": False}
-        body["external_userid" if target.chat_type == "single" else "chat_id_list"] = [target.recipient]
+        body["external_userid" if target.chat_type == "single" else "chat_id_list"] = list(target.recipients)
         body.update(content.body())
         answer = self._call_with_uploads(_ADD_MSG_TEMPLATE, body, content)
-        if target.recipient in _strings(answer.get("fail_list")):
+        # some of several refused: the others have their message, the send result settles each
+        if set(target.recipients) <= set(_strings(answer.get("fail_list"))):
             raise DeliveryError(
-                f"{target.recipient} is not this staff member's contact (不是成员 {target.sender} 的客户): "
+                f"{', '.join(target.recipients)} is not this staff member's contact (不是成员 {target.sender} 的客户): "
                 "WeCom made no message for them",
                 permanent=True,
                 code="wecom:fail_list",
@@ -117,7 +119,7 @@ class WeComAdapter:
         return Receipt(ref=_reference(answer, "msgid", _ADD_MSG_TEMPLATE), delivered=False)
 
     def _find_mass_send(self, item: Outgoing, since_s: int) -> Receipt | None:
-        target = _target(item)
+        target = mass_target(item)
         text = _text(item)
         start, end = self._window(since_s)
         query = {
@@ -132,54 +134,31 @@ class WeComAdapter:
             msgid = message.get("msgid")
             if not isinstance(msgid, str) or not msgid or _text_content(message) != text:
                 continue
-            if self._send_result_of(msgid, target) is not None:
+            if self._send_results(msgid, target):
                 return Receipt(ref=msgid)
         return None
 
     def _mass_send_progress(self, item: Outgoing, msgid: str) -> Progress:
-        target = _target(item)
-        entry = self._send_result_of(msgid, target)
-        if entry is None:
-            return Progress(
-                DeliveryState.failed,
-                reason=f"WeCom's send result of {msgid} does not list {target.recipient}",
-                code="wecom:missing",
-            )
-        status = entry.get("status")
-        if status == 0:
-            return Progress(DeliveryState.pending)
-        if status == 1:
-            return Progress(DeliveryState.delivered)
-        if status == 2:
-            return Progress(
-                DeliveryState.failed,
-                reason="客户不是好友导致发送失败 (the customer is not the staff member's friend)",
-                code="wecom:status2",
-            )
-        if status == 3:
-            return Progress(
-                DeliveryState.failed,
-                reason="客户本月已收到群发上限 (the customer already had this month's mass sends)",
-                code="wecom:status3",
-                over_allowance=True,
-            )
-        raise DeliveryError(
-            f"WeCom's send result of {msgid} has an unknown status {status!r} for {target.recipient}",
-            permanent=False,
-            code="wecom:bad_answer",
-        )
+        target = mass_target(item)
+        found = self._send_results(msgid, target)
+        each = {r: recipient_progress(found.get(r), r, msgid) for r in target.recipients}
+        return overall(each) if target.several else each[target.recipient]
 
-    def _send_result_of(self, msgid: str, target: _Target) -> Mapping[str, Any] | None:
+    def _send_results(self, msgid: str, target: MassTarget) -> dict[str, Mapping[str, Any]]:
+        """The target's recipients WeCom's send result lists, with their rows."""
         query = {"msgid": msgid, "userid": target.sender, "limit": 1000}
+        wanted = set(target.recipients)
+        found: dict[str, Mapping[str, Any]] = {}
         for entry in self._pages(_GROUPMSG_SEND_RESULT, query, "send_list"):
-            if entry.get(target.field) == target.recipient:
-                return entry
-        return None
+            recipient = entry.get(target.field)
+            if isinstance(recipient, str) and recipient in wanted:
+                found[recipient] = entry
+        return found
 
     # moments
 
     def _post_moment(self, item: Outgoing) -> Receipt:
-        staff = _staff(item)
+        staff = staff_of(item)
         content = self._content(item, moments=True)
         body = content.body()
         body["visible_range"] = {"sender_list": {"user_list": [staff]}}
@@ -190,7 +169,7 @@ class WeComAdapter:
         return Receipt(ref=MOMENT_JOB + _reference(answer, "jobid", _ADD_MOMENT_TASK), delivered=False)
 
     def _find_moment(self, item: Outgoing, since_s: int) -> Receipt | None:
-        staff = _staff(item)
+        staff = staff_of(item)
         text = _text(item)
         start, end = self._window(since_s)
         query = {"creator": staff, "start_time": start, "end_time": end, "filter_type": 2, "limit": 20}
@@ -218,7 +197,7 @@ class WeComAdapter:
             )
         result = _mapping(answer.get("result"))
         invalid = _strings(_mapping(result.get("invalid_sender_list")).get("user_list"))
-        if _staff(item) in invalid:
+        if staff_of(item) in invalid:
             return Progress(
                 DeliveryState.failed,
                 reason="成员不能发表这条朋友圈 (the staff member may not post this moment)",
@@ -233,7 +212,7 @@ class WeComAdapter:
     # reminders and digests (app messages to staff)
 
     def _notify(self, item: Outgoing) -> Receipt:
-        staff = _staff(item)
+        staff = staff_of(item)
         if not item.title and not item.text:
             raise DeliveryError(f"{item.key}: the reminder has neither a title nor a text", permanent=True)
         body: dict[str, Any] = {
@@ -328,35 +307,6 @@ class WeComAdapter:
                 raise DeliveryError(f"WeCom's {path} answered the cursor {cursor!r} twice", permanent=False)
             seen.add(cursor)
         raise DeliveryError(f"WeCom's {path} had more than {MAX_PAGES} pages", permanent=False)
-
-
-@dataclass(frozen=True)
-class _Target:
-    chat_type: str  # single | group
-    sender: str
-    recipient: str
-    field: str  # the recipient's field in a send result: external_userid | chat_id
-
-
-def _target(item: Outgoing) -> _Target:
-    sender = _staff(item)
-    if item.channel == "private":
-        return _Target("single", sender, _id_of(item.customer, item, "customer"), "external_userid")
-    return _Target("group", sender, _id_of(item.group, item, "group"), "chat_id")
-
-
-def _staff(item: Outgoing) -> str:
-    return _id_of(item.staff, item, "staff member")
-
-
-def _id_of(person: Person | None, item: Outgoing, role: str) -> str:
-    if person is None or not person.external_id:
-        raise DeliveryError(
-            f"{item.key}: a WeCom {item.channel} {item.purpose.value} needs the {role}'s WeCom id",
-            permanent=True,
-            code="wecom:recipient",
-        )
-    return person.external_id
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from siyu.store.tables.brand_data import (
     staff_roles,
     staff_tags,
 )
-from siyu.store.tables.delivery import channels, deliveries
+from siyu.store.tables.delivery import channels, deliveries, delivery_tasks
 from siyu.store.tables.imports import import_jobs
 from siyu.store.tables.planning import (
     brand_settings,
@@ -27,6 +27,7 @@ from siyu.store.tables.planning import (
     sop_versions,
     sop_waiting_events,
     sops,
+    task_batches,
     task_changes,
     tasks,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "customer_tags",
     "customers",
     "deliveries",
+    "delivery_tasks",
     "events",
     "group_attributes",
     "group_members",
@@ -64,6 +66,7 @@ __all__ = [
     "staff",
     "staff_roles",
     "staff_tags",
+    "task_batches",
     "task_changes",
     "tasks",
     "user_sessions",

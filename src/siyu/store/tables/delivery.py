@@ -30,6 +30,8 @@ deliveries = sa.Table(
     sa.Column("adapter", sa.String(16), nullable=False),  # inbox | wecom | webhook | sms
     sa.Column("task_id", sa.BigInteger, sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=True),
     sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), nullable=True),
+    # a batch's reminder (its tasks in delivery_tasks); task_id is then empty
+    sa.Column("batch_id", sa.BigInteger, sa.ForeignKey("task_batches.id", ondelete="CASCADE"), nullable=True),
     # queued | sending | sent | delivered | failed | dead (retries used up: the dead-letter list)
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
@@ -51,4 +53,16 @@ deliveries = sa.Table(
     sa.Index("ix_deliveries_work", "status", "next_attempt_at"),
     sa.Index("ix_deliveries_task", "task_id"),
     sa.Index("ix_deliveries_adapter", "adapter", "status", "id"),
+    sa.Index("ix_deliveries_batch", "batch_id"),
+)
+
+# the tasks one delivery carries when it carries more than one: the tasks a batch reminder
+# announces (each task is announced by one reminder: a later one names only tasks new to the batch)
+delivery_tasks = sa.Table(
+    "delivery_tasks",
+    metadata,
+    sa.Column("delivery_id", sa.BigInteger, sa.ForeignKey("deliveries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("task_id", sa.BigInteger, sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("purpose", sa.String(8), nullable=False),
+    sa.UniqueConstraint("task_id", "purpose", name="uq_delivery_tasks_task"),
 )

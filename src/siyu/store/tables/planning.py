@@ -129,6 +129,21 @@ sop_entries = sa.Table(
     ),
 )
 
+# tasks of one SOP step for one executor due in the same slot (the minute of their due instant):
+# the unit a staff member is reminded of and works through at once (delivery/batches.py)
+task_batches = sa.Table(
+    "task_batches",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("sop_id", sa.String(100), sa.ForeignKey("sops.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("step_id", sa.String(100), nullable=False),
+    sa.Column("executor_id", sa.Integer, sa.ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("slot_at", Instant, nullable=False),  # due_at rounded down to the minute
+    sa.Column("created_at", Instant, nullable=False),
+    sa.UniqueConstraint("sop_id", "step_id", "executor_id", "slot_at", name="uq_task_batches_key"),
+    sa.Index("ix_task_batches_executor", "executor_id", "slot_at"),
+)
+
 tasks = sa.Table(
     "tasks",
     metadata,
@@ -152,6 +167,8 @@ tasks = sa.Table(
     sa.Column("variant", sa.String(100), nullable=True),
     sa.Column("event_id", sa.BigInteger, nullable=True),  # the event an `on:` step answers
     sa.Column("content", Json, nullable=True),  # rendered when the task becomes due
+    # the batch it is reminded and worked in, set when a remind task becomes due
+    sa.Column("batch_id", sa.BigInteger, sa.ForeignKey("task_batches.id", ondelete="SET NULL"), nullable=True),
     # why it was deferred, skipped, cancelled…: a core.reasons code with its parameters, or the
     # text a person gave (a skip) or a channel answered (a failure)
     sa.Column("reason_code", sa.String(40), nullable=True),
@@ -166,6 +183,7 @@ tasks = sa.Table(
     sa.Index("ix_tasks_executor", "executor_id", "due_at"),
     sa.Index("ix_tasks_target", "target_type", "target_id", "due_at"),
     sa.Index("ix_tasks_sop", "sop_id", "status"),
+    sa.Index("ix_tasks_batch", "batch_id", "status"),
     sa.Index(
         "ix_tasks_cap_pending",
         "target_id",

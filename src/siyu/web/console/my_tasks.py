@@ -26,6 +26,7 @@ from siyu.core.errors import NotFoundError, ValidationError
 from siyu.core.tasks import TaskStatus
 from siyu.core.timeutil import from_us, to_us
 from siyu.store.tables import chat_groups, customers, sops, tasks
+from siyu.tasks import batches as task_batches
 from siyu.tasks import status as task_status
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.params import BigRowId
@@ -37,6 +38,7 @@ PAGE_SIZE = 50
 MAX_OFFSET = 10_000_000
 REASON_MAX = 500
 Tab = Literal["todo", "done"]
+View = Literal["batches", "each"]  # due tasks of a batch as one card (batches), or one card per task
 FINISHED = (TaskStatus.done.value, TaskStatus.skipped.value)
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -203,11 +205,13 @@ def _query(staff_id: int) -> sa.Select[Any]:
     )
 
 
-def _in_tab(query: sa.Select[Any], tab: Tab, day: Day) -> sa.Select[Any]:
+def _in_tab(query: sa.Select[Any], tab: Tab, day: Day, view: View = "each") -> sa.Select[Any]:
     # the outer due range keeps the scan on ix_tasks_executor (executor_id, due_at)
     query = query.where(tasks.c.due_at >= day.late_from_us, tasks.c.due_at < day.end_us)
     if tab == "done":
         return query.where(tasks.c.status.in_(FINISHED), tasks.c.updated_at >= day.start_us)
+    if view == "batches":  # a batch's due tasks are on its card; later ones are counted per step and minute
+        return query.where(tasks.c.batch_id.is_(None), tasks.c.status == TaskStatus.due.value)
     return query.where(
         sa.or_(
             tasks.c.status == TaskStatus.due.value,
@@ -332,13 +336,15 @@ def my_tasks(
     tab: Tab = "todo",
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     after: Annotated[str | None, Query(max_length=300)] = None,
+    view: View = "batches",
 ) -> Response:
     staff_id = _staff_of(who)
-    context: dict[str, Any] = {"caller": who, "tab": tab}
+    context: dict[str, Any] = {"caller": who, "tab": tab, "view": view}
     if staff_id is None:
         return render(request, "my_tasks/page.html", {**context, "linked": False})
     day = Day.of(conn, now)
-    rows = conn.execute(_ordered(_in_tab(_query(staff_id), tab, day), day).limit(PAGE_SIZE + 1).offset(offset)).all()
+    listed = _in_tab(_query(staff_id), tab, day, view)
+    rows = conn.execute(_ordered(listed, day).limit(PAGE_SIZE + 1).offset(offset)).all()
     cards = [_card(row, day) for row in rows[:PAGE_SIZE]]
     more = offset + PAGE_SIZE if len(rows) > PAGE_SIZE else None
     context |= {
@@ -351,6 +357,11 @@ def my_tasks(
     if request.headers.get("HX-Request") and offset:
         return render(request, "my_tasks/_list.html", context)
     context["counts"] = _counts(conn, staff_id, day)
+    if tab == "todo" and view == "batches":
+        found = task_batches.open_batches(conn, staff_id, due_from_us=day.late_from_us, due_before_us=day.end_us)
+        context["batches"] = [(batch, _due_label(batch.slot_us, day)) for batch in found]
+        later = task_batches.later_today(conn, staff_id, due_from_us=day.start_us, due_before_us=day.end_us)
+        context["later"] = [(group, _due_label(group.slot_us, day)) for group in later]
     return render(request, "my_tasks/page.html", context)
 
 
