@@ -35,8 +35,9 @@ def us(moment: datetime) -> int:
 
 
 def task_keys(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every task by SOP, without ids (they depend on the order of insertion)."""
-    columns = [c for c in tasks.c if c.name not in ("id", "created_at", "updated_at")]
+    """Every task by SOP, without ids (they depend on the order of insertion; a batch id comes
+    from a sequence, which PostgreSQL does not roll back)."""
+    columns = [c for c in tasks.c if c.name not in ("id", "batch_id", "created_at", "updated_at")]
     found: dict[str, list[tuple[Any, ...]]] = {}
     for row in conn.execute(sa.select(*columns).order_by(*columns[:7])):
         found.setdefault(row.sop_id, []).append(tuple(str(v) for v in row))
