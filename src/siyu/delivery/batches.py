@@ -38,6 +38,7 @@ from siyu.store.tables import (
     task_batches,
     tasks,
 )
+from siyu.tasks.step_names import step_names, step_title
 
 B = task_batches
 D = deliveries
@@ -184,9 +185,10 @@ def for_batch(conn: Connection, delivery: Any, *, public_url: str, zone: ZoneInf
     earlier = conn.execute(
         sa.select(D.c.id).where(D.c.batch_id == batch.id, D.c.purpose == REMIND, D.c.id < delivery.id).limit(1)
     ).first()
+    titled = step_names(conn, [str(batch.sop_id)])
     title = batch_title(
         str(batch.sop_name),
-        str(batch.step_id),
+        step_title(titled, str(batch.sop_id), str(batch.step_id)),
         count=count,
         target_type=str(rows[0].target_type),
         local_time=from_us(int(batch.slot_at), zone).strftime("%H:%M"),

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from siyu.core.errors import NotFoundError, ValidationError
 from siyu.tasks import batches as task_batches
+from siyu.tasks.step_names import step_names
 from siyu.web.console.my_tasks import Day, Item, _counts, _due_label, _items
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.params import BigRowId
@@ -67,7 +68,8 @@ def batch_page(request: Request, batch_id: BigRowId, conn: Db, who: AnyUser, now
     staff_id = _staff(who, batch_id)
     day = Day.of(conn, now)
     card = _card(conn, staff_id, batch_id, day)
-    return render(request, "my_tasks/batch.html", {"caller": who, "batch": card, "day": day})
+    names = step_names(conn, [card.summary.sop_id])
+    return render(request, "my_tasks/batch.html", {"caller": who, "batch": card, "day": day, "step_names": names})
 
 
 @router.post("/my/tasks/batches/{batch_id}/done", response_class=HTMLResponse)
@@ -79,7 +81,9 @@ def batch_done(request: Request, batch_id: BigRowId, conn: Db, who: AnyUser, now
     except ValidationError:
         card = _card(conn, staff_id, batch_id, day)
         context = {"caller": who, "batch": card, "error_key": "my_tasks.batch_nothing_open"}
+        context["step_names"] = step_names(conn, [card.summary.sop_id])
         return render(request, "my_tasks/_batch.html", context, status=422)
     card = _card(conn, staff_id, batch_id, day)
     context = {"caller": who, "batch": card, "marked": done, "oob_counts": _counts(conn, staff_id, day)}
+    context["step_names"] = step_names(conn, [card.summary.sop_id])
     return render(request, "my_tasks/_batch.html", context)

@@ -28,6 +28,7 @@ from siyu.core.timeutil import from_us, to_us
 from siyu.store.tables import chat_groups, customers, sops, tasks
 from siyu.tasks import batches as task_batches
 from siyu.tasks import status as task_status
+from siyu.tasks.step_names import step_names
 from siyu.web.deps import AnyUser, Caller, Db, NowUs
 from siyu.web.params import BigRowId
 from siyu.web.templating import render
@@ -354,14 +355,17 @@ def my_tasks(
         "next_offset": more,
         "last_key": cards[-1].group_key if cards else None,
     }
+    sop_ids = {card.sop_id for card in cards}
     if request.headers.get("HX-Request") and offset:
-        return render(request, "my_tasks/_list.html", context)
+        return render(request, "my_tasks/_list.html", {**context, "step_names": step_names(conn, sop_ids)})
     context["counts"] = _counts(conn, staff_id, day)
     if tab == "todo" and view == "batches":
         found = task_batches.open_batches(conn, staff_id, due_from_us=day.late_from_us, due_before_us=day.end_us)
         context["batches"] = [(batch, _due_label(batch.slot_us, day)) for batch in found]
         later = task_batches.later_today(conn, staff_id, due_from_us=day.start_us, due_before_us=day.end_us)
         context["later"] = [(group, _due_label(group.slot_us, day)) for group in later]
+        sop_ids |= {batch.sop_id for batch in found} | {group.sop_id for group in later}
+    context["step_names"] = step_names(conn, sop_ids)
     return render(request, "my_tasks/page.html", context)
 
 
