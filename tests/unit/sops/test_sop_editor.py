@@ -107,6 +107,8 @@ def test_example_parts_the_builder_has_no_leaf_for_stay_yaml() -> None:
     }
     assert expressed == {
         "unbound-revisit": ["extras.standards"],
+        "invite-to-group": ["extras.ramp"],  # the form has no ramp field: it stays YAML, kept as written
+        "prospect-recall": ["extras.ramp"],
         "pet-vaccine-reminder": ["audience.1"],  # date_attr
         "fission-reward": ["audience.1"],  # referrals
         "after-sales-revisit": ["extras.standards"],
