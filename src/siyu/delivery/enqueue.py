@@ -28,7 +28,8 @@ from siyu.delivery import outbox
 from siyu.delivery.batches import remind_in_batches
 from siyu.delivery.mass_sends import queue_grouped
 from siyu.delivery.routing_state import Routing
-from siyu.store.tables import Json, deliveries, delivery_tasks, task_changes, tasks
+from siyu.store.sql import reason_literals
+from siyu.store.tables import deliveries, delivery_tasks, task_changes, tasks
 
 CHANNELS_ACTOR = "channels"
 OVER_ALLOWANCE = (
@@ -46,12 +47,7 @@ def month_start_us(now_us: int, zone: ZoneInfo) -> int:
 
 def to_remind(conn: Connection, where: list[ColumnElement[bool]], *, reason: Reason, now_us: int) -> None:
     """Auto tasks matching `where` become remind tasks (still due), history first."""
-    params = reason.parameters or None
-    stored = {
-        "reason": sa.null(),
-        "reason_code": sa.literal(reason.code.value, sa.String),
-        "reason_params": sa.null() if params is None else sa.literal(params, Json),
-    }
+    stored = reason_literals(reason)
     history = sa.select(
         tasks.c.id,
         sa.literal(now_us, sa.BigInteger),

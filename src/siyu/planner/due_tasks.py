@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from siyu.core.reasons import REASON_COLUMNS, Reason, ReasonCode, reason_columns
+from siyu.core.reasons import REASON_COLUMNS, Reason, ReasonCode
 from siyu.core.render import MissingValueError
 from siyu.core.tasks import PLANNER, TaskStatus
 from siyu.delivery.enqueue import enqueue_due
@@ -27,8 +27,8 @@ from siyu.planner.task_content import needs_of, render_content
 from siyu.planner.task_variables import load_variables
 from siyu.planner.transitions import cancel_for_closed_entries, change, mark_due
 from siyu.store.compile import SqlContext, condition_sql
-from siyu.store.sql import drop_temporary, temporary_ids
-from siyu.store.tables import Json, sop_entries, task_changes, tasks
+from siyu.store.sql import drop_temporary, reason_literals, temporary_ids
+from siyu.store.tables import sop_entries, task_changes, tasks
 
 E = sop_entries
 DISABLED = Reason.of(ReasonCode.sop_disabled)
@@ -164,12 +164,7 @@ def _reason_sql(reason: Reason | str | None) -> dict[str, Any]:
             "reason_code": sa.select(code).scalar_subquery(),
             "reason_params": sa.select(of_entry.c.exit_params).scalar_subquery(),
         }
-    columns = reason_columns(reason)
-    return {
-        "reason": sa.null(),
-        "reason_code": sa.literal(columns["reason_code"], sa.String) if columns["reason_code"] else sa.null(),
-        "reason_params": sa.literal(columns["reason_params"], Json) if columns["reason_params"] else sa.null(),
-    }
+    return reason_literals(reason)
 
 
 def _entered_at() -> Any:

@@ -13,7 +13,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from siyu.core.conditions.nodes import Condition, TargetKind
+from siyu.core.reasons import Reason, reason_columns
 from siyu.store.compile import SqlContext, target_ids
+from siyu.store.tables import Json
 from siyu.store.target_tables import TARGET_TABLES
 
 
@@ -83,3 +85,14 @@ def matching_ids(
     if nobody:
         return sa.select(TARGET_TABLES[kind].c.id).where(sa.false())
     return target_ids(condition, kind, sql)
+
+
+def reason_literals(reason: Reason | str | None) -> dict[str, Any]:
+    """A reason's columns (reason, reason_code, reason_params) as SQL literals, for set-based
+    updates and INSERT … SELECT of tasks and their history."""
+    columns = reason_columns(reason)
+    return {
+        "reason": sa.literal(columns["reason"], sa.Text) if columns["reason"] else sa.null(),
+        "reason_code": sa.literal(columns["reason_code"], sa.String) if columns["reason_code"] else sa.null(),
+        "reason_params": sa.literal(columns["reason_params"], Json) if columns["reason_params"] else sa.null(),
+    }

@@ -53,7 +53,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     values["why"] = lambda code, params=None, text=None: render_reason(code, params, text, locale) or ""
     # a step's title: its name (SOP-FORMAT) when the page's handler read one, else "步骤 <id>"
     names = values.get("step_names") or {}
-    values["title"] = lambda sop, step: names.get((sop, step)) or translate(locale, "my_tasks.step") + f" {step}"
+    values["step_title"] = lambda sop, step: names.get((sop, step)) or translate(locale, "my_tasks.step") + f" {step}"
     # event types, attribute names and coded values as people call them
     values["event_name"] = lambda event_type: event_name(str(event_type), locale)
     values["attribute_name"] = lambda key: attribute_name(str(key), locale)
